@@ -1,0 +1,97 @@
+/**
+ * Every error code a client can see, with its HTTP status. The table is a `Record`, so adding
+ * a code without a status does not compile. Codes cross process boundaries as strings
+ * (`instanceof` does not survive a NATS hop), so `SignoffError` is rebuilt from `code` on arrival.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+
+  ACCOUNT_EXISTS: 409,
+  INVALID_CREDENTIALS: 401,
+  RATE_LIMITED: 429,
+
+  TOKEN_MISSING: 401,
+  TOKEN_INVALID: 401,
+  TOKEN_EXPIRED: 401,
+  SESSION_REVOKED: 401,
+  REFRESH_TOKEN_INVALID: 401,
+  REFRESH_TOKEN_REUSED: 401,
+  SESSION_EXPIRED: 401,
+  REAUTH_REQUIRED: 401,
+  STEP_UP_FAILED: 403,
+  PROFILE_NOT_ALLOWED: 403,
+
+  ACCOUNT_NOT_FOUND: 404,
+  DEVICE_NOT_FOUND: 404,
+  REVOCATION_NOT_FOUND: 404,
+  PLAYBACK_NOT_FOUND: 404,
+  PROFILE_NOT_FOUND: 404,
+  STREAM_LIMIT_REACHED: 409,
+
+  REVOCATION_VIEW_STALE: 503,
+  DEPENDENCY_UNAVAILABLE: 503,
+  DEPENDENCY_TIMEOUT: 504,
+  INTERNAL_ERROR: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_STATUS, value);
+}
+
+/** Extra, safe-to-show data that travels with some errors (e.g. the logout directive). */
+export interface ErrorDetails {
+  logout?: { revocationId: string; purgeDownloads: true };
+  retryAfterSeconds?: number;
+  /** Who a revoked session belonged to; used by the gateway to report progress, never shown. */
+  accountId?: string;
+  deviceId?: string;
+  sessionId?: string;
+  fields?: string[];
+}
+
+/** A domain failure with a stable code; mapped to HTTP and RPC by one filter per transport. */
+export class SignoffError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+    this.name = 'SignoffError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  /** The shape that crosses NATS. */
+  toWire(): WireError {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+
+  static fromWire(value: unknown): SignoffError | undefined {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { code, message, details } = value as Partial<WireError>;
+    if (!isErrorCode(code)) return undefined;
+    return new SignoffError(code, typeof message === 'string' ? message : code, details ?? {});
+  }
+}
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  details: ErrorDetails;
+}
+
+/** The HTTP error envelope of the public contract. */
+export interface ErrorEnvelope {
+  error: { code: ErrorCode; message: string };
+  logout?: { revocationId: string; purgeDownloads: true };
+}

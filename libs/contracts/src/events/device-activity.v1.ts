@@ -1,0 +1,29 @@
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+
+/** `devices.activity.recorded.v1` (core NATS, loss-tolerant): a device did something visible. */
+export class DeviceActivityV1 {
+  @IsUUID()
+  accountId!: string;
+
+  @IsString()
+  @MaxLength(128)
+  deviceId!: string;
+
+  @IsUUID()
+  sessionId!: string;
+
+  @IsIn(['active', 'playback_started'])
+  kind!: 'active' | 'playback_started';
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  titleId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  profileId?: string;
+
+  @IsISO8601({ strict: true })
+  at!: string;
+}

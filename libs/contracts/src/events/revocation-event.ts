@@ -1,0 +1,25 @@
+import { ArrayMaxSize, IsArray, IsIn, IsString, IsUUID } from 'class-validator';
+import { REVOCATION_REASONS, RevocationReason } from '../domain';
+import { EventBase } from './event-base';
+
+/** What every revocation event says: which sessions died, on which devices, and why. */
+export abstract class RevocationEvent extends EventBase {
+  @IsUUID()
+  revocationId!: string;
+
+  @IsUUID()
+  accountId!: string;
+
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @IsUUID('all', { each: true })
+  sessionIds!: string[];
+
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @IsString({ each: true })
+  deviceIds!: string[];
+
+  @IsIn(REVOCATION_REASONS)
+  reason!: RevocationReason;
+}

@@ -1,0 +1,130 @@
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsIP,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { INPUT_LIMITS, PLANS, Plan } from '../domain';
+import { DeviceDescriptor } from '../events/device-descriptor';
+import { PublicSigningKey } from '../token-policy';
+
+/** Request/reply payloads of auth-service (subjects `auth.*`). */
+
+export class CreateAccountRequest {
+  @IsEmail()
+  @MaxLength(INPUT_LIMITS.emailMax)
+  email!: string;
+
+  @IsString()
+  @Length(INPUT_LIMITS.passwordMin, INPUT_LIMITS.passwordMax)
+  password!: string;
+
+  @IsOptional()
+  @IsIn(PLANS)
+  plan?: Plan;
+}
+export interface CreateAccountReply {
+  accountId: string;
+}
+
+export class LoginRequest {
+  @IsString()
+  @MaxLength(INPUT_LIMITS.emailMax)
+  email!: string;
+
+  @IsString()
+  @Length(1, INPUT_LIMITS.passwordMax)
+  password!: string;
+
+  @ValidateNested()
+  @Type(() => DeviceDescriptor)
+  device!: DeviceDescriptor;
+
+  @IsOptional()
+  @IsIP()
+  ip?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  userAgent?: string;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  sessionId: string;
+}
+export interface LoginReply extends TokenPair {
+  accountId: string;
+}
+
+export class RefreshRequest {
+  @IsString()
+  @Length(1, 512)
+  refreshToken!: string;
+}
+export type RefreshReply = TokenPair;
+
+/** Identifies the caller's session; filled by the gateway from the verified token, never the body. */
+export class SessionRef {
+  @IsUUID()
+  accountId!: string;
+
+  @IsUUID()
+  sessionId!: string;
+}
+
+export class LogoutRequest extends SessionRef {}
+export interface LogoutReply {
+  revocationId: string;
+}
+
+export class StepUpRequest extends SessionRef {
+  @IsString()
+  @Length(1, INPUT_LIMITS.passwordMax)
+  password!: string;
+}
+export interface StepUpReply {
+  reauthToken: string;
+  expiresIn: number;
+}
+
+export class GetMeRequest extends SessionRef {}
+export interface MeReply {
+  account: { accountId: string; email: string; plan: Plan; createdAt: string };
+  profiles: Array<{ profileId: string; name: string; kids: boolean }>;
+  session: { sessionId: string; deviceId: string; profileId?: string; createdAt: string };
+}
+
+export class RevokeAllSessionsRequest extends SessionRef {
+  @IsString()
+  @Length(1, 512)
+  reauthToken!: string;
+
+  @IsBoolean()
+  includeCurrent!: boolean;
+}
+export interface RevocationAccepted {
+  revocationId: string;
+}
+
+export class SignOutDeviceRequest extends SessionRef {
+  @IsString()
+  @Length(1, INPUT_LIMITS.deviceIdMax)
+  deviceId!: string;
+}
+
+export class ListSigningKeysRequest {}
+export interface ListSigningKeysReply {
+  keys: PublicSigningKey[];
+}

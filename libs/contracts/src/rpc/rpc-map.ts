@@ -1,0 +1,21 @@
+import { RpcSubject } from '../subjects';
+import * as A from './auth.rpc';
+import * as D from './devices.rpc';
+
+/** Subject → [request class, reply type]: what typed clients and handlers agree on. */
+export interface RpcMap {
+  [RpcSubject.createAccount]: [A.CreateAccountRequest, A.CreateAccountReply];
+  [RpcSubject.login]: [A.LoginRequest, A.LoginReply];
+  [RpcSubject.refresh]: [A.RefreshRequest, A.RefreshReply];
+  [RpcSubject.logout]: [A.LogoutRequest, A.LogoutReply];
+  [RpcSubject.stepUp]: [A.StepUpRequest, A.StepUpReply];
+  [RpcSubject.getMe]: [A.GetMeRequest, A.MeReply];
+  [RpcSubject.revokeAllSessions]: [A.RevokeAllSessionsRequest, A.RevocationAccepted];
+  [RpcSubject.signOutDevice]: [A.SignOutDeviceRequest, A.RevocationAccepted];
+  [RpcSubject.listSigningKeys]: [A.ListSigningKeysRequest, A.ListSigningKeysReply];
+  [RpcSubject.listDevices]: [D.ListDevicesRequest, D.ListDevicesReply];
+  [RpcSubject.getDeviceHistory]: [D.GetDeviceHistoryRequest, D.DeviceHistoryReply];
+  [RpcSubject.getRevocationProgress]: [D.GetRevocationProgressRequest, D.RevocationProgressReply];
+}
+export type RpcRequest<S extends keyof RpcMap> = RpcMap[S][0];
+export type RpcReply<S extends keyof RpcMap> = RpcMap[S][1];

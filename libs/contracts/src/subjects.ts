@@ -1,0 +1,58 @@
+/**
+ * The one registry of NATS subjects and JetStream streams.
+ *
+ * A subject that has shipped never changes: add a `.v2` beside it instead. Subjects here are
+ * bare; at run time they sit under a namespace (`NATS_NAMESPACE`, empty in production) so
+ * that test runs sharing one broker never hear each other. Wildcards belong to consumers only.
+ */
+export const RpcSubject = {
+  createAccount: 'auth.accounts.create.v1',
+  login: 'auth.login.v1',
+  refresh: 'auth.refresh.v1',
+  logout: 'auth.logout.v1',
+  stepUp: 'auth.step-up.v1',
+  getMe: 'auth.me.get.v1',
+  revokeAllSessions: 'auth.sessions.revoke-all.v1',
+  signOutDevice: 'auth.devices.sign-out.v1',
+  listSigningKeys: 'auth.keys.list.v1',
+  listDevices: 'devices.list.v1',
+  getDeviceHistory: 'devices.history.v1',
+  getRevocationProgress: 'devices.revocation.get.v1',
+} as const;
+export type RpcSubject = (typeof RpcSubject)[keyof typeof RpcSubject];
+
+/** Events that must not be lost travel on JetStream; see `Stream` for where each lives. */
+export const EventSubject = {
+  sessionStarted: 'security.session.started.v1',
+  sessionRevoked: 'security.session.revoked.v1',
+  accountEpochBumped: 'security.account.epoch_bumped.v1',
+  deviceCut: 'playback.device.cut.v1',
+  deviceLogoutAcknowledged: 'device.logout.acknowledged.v1',
+  deviceLoggedOutOnReconnect: 'device.logout.reconnected.v1',
+} as const;
+export type EventSubject = (typeof EventSubject)[keyof typeof EventSubject];
+
+/** Loss-tolerant notifications on core NATS (activity stamps); never anything security-relevant. */
+export const NoticeSubject = {
+  deviceActivity: 'devices.activity.recorded.v1',
+} as const;
+export type NoticeSubject = (typeof NoticeSubject)[keyof typeof NoticeSubject];
+
+export interface StreamDefinition {
+  /** Bare name; at run time prefixed with the namespace in upper case. */
+  name: string;
+  subjects: readonly string[];
+}
+
+export const Stream = {
+  /** Revocations and sign-ins: every gateway replays and follows it; the registry consumes it. */
+  security: { name: 'SECURITY', subjects: ['security.>'] },
+  /** Per-device progress of revocations, reported by gateways to the registry. */
+  progress: { name: 'PROGRESS', subjects: ['playback.device.>', 'device.logout.>'] },
+} as const satisfies Record<string, StreamDefinition>;
+
+/** Header names carried by every event message, for tracing and de-duplication. */
+export const EventHeader = {
+  eventId: 'Signoff-Event-Id',
+  revocationId: 'Signoff-Revocation-Id',
+} as const;

@@ -1,0 +1,51 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NamespacedNatsServer, NatsNamespace, natsTransportOptions } from '@signoff/messaging';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { ContractPayloadPipe } from './rpc/contract-payload.pipe';
+import { RpcExceptionFilter } from './rpc/rpc-exception.filter';
+import { HttpExceptionFilter } from './http/http-exception.filter';
+
+export interface RpcServiceOptions {
+  serviceName: string;
+  natsUrl: string;
+  namespace: string;
+  /** Replicas of one service share a queue group so each request is answered once. */
+  queue: string;
+  httpHost: string;
+  /** Port for `/health/*` and `/metrics`; 0 picks a free one (tests). */
+  httpPort: number;
+}
+
+/**
+ * Starts a NATS request/reply service (auth-service, device-registry): handlers join a queue
+ * group under the run's namespace, payloads are validated against their contracts, failures
+ * leave as coded errors, and a small HTTP listener answers health and metrics.
+ */
+export async function startRpcService(module: DynamicModule, options: RpcServiceOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(PinoLogger));
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+  const microservice = app.connectMicroservice(
+    {
+      strategy: new NamespacedNatsServer(
+        { ...natsTransportOptions(options.natsUrl, options.serviceName), queue: options.queue },
+        new NatsNamespace(options.namespace),
+      ),
+    },
+    { inheritAppConfig: false },
+  );
+  microservice.useGlobalPipes(new ContractPayloadPipe());
+  microservice.useGlobalFilters(new RpcExceptionFilter());
+  await app.startAllMicroservices();
+  await app.listen(options.httpPort, options.httpHost);
+  return app;
+}
+
+/** The port a started app listens on (after `listen(0)`). */
+export function listeningPort(app: INestApplication): number {
+  const address = app.getHttpServer().address() as { port: number } | string | null;
+  if (!address || typeof address === 'string') throw new Error('the app is not listening on a TCP port');
+  return address.port;
+}

@@ -1,0 +1,52 @@
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { TOKEN_POLICY } from '@signoff/contracts';
+
+/**
+ * Settings every service shares, in one place. Defaults point at the servers on this machine,
+ * so `npm start` needs no configuration. Each app extends this with its own settings.
+ */
+export class CommonConfig {
+  @IsString()
+  NATS_URL = 'nats://127.0.0.1:4222';
+
+  /** Prefix for every subject and stream; empty in production, unique per test run. */
+  @Matches(/^([a-z0-9][a-z0-9_-]{0,39})?$/)
+  NATS_NAMESPACE = '';
+
+  @IsString()
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/signoff';
+
+  @IsString()
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Matches(/^[A-Za-z0-9:_-]*$/)
+  REDIS_KEY_PREFIX = 'signoff:';
+
+  /** Every Redis command gives up after this long: a slow Redis bounds latency, never hangs it. */
+  @IsInt()
+  @Min(10)
+  REDIS_COMMAND_TIMEOUT_MS = 500;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** How long one request/reply call may take before the caller answers 503/504. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  RPC_TIMEOUT_MS = 5_000;
+
+  /** Access-token lifetime: the signer mints with it, gateways keep revocations that long. */
+  @IsInt()
+  @Min(10)
+  @Max(3_600)
+  ACCESS_TOKEN_TTL_SECONDS: number = TOKEN_POLICY.accessTokenTtlSeconds;
+
+  /** How long JetStream keeps security events (must cover the access-token lifetime). */
+  @IsInt()
+  @Min(60)
+  SECURITY_STREAM_MAX_AGE_SECONDS = 24 * 3600;
+
+  @IsString()
+  HTTP_HOST = '127.0.0.1';
+}
