@@ -17,3 +17,4 @@ export * from './rpc/auth.rpc';
 export * from './rpc/devices.rpc';
 export * from './rpc/rpc-map';
 export * from './validate';
+export * from './redis-keys';

@@ -2,7 +2,10 @@ import { ArrayMaxSize, IsArray, IsIn, IsString, IsUUID } from 'class-validator';
 import { REVOCATION_REASONS, RevocationReason } from '../domain';
 import { EventBase } from './event-base';
 
-/** What every revocation event says: which sessions died, on which devices, and why. */
+/**
+ * What every revocation event says: which sessions died, on which devices, and why.
+ * `sessionIds[i]` is the session that `deviceIds[i]` was signed in with (same length, paired).
+ */
 export abstract class RevocationEvent extends EventBase {
   @IsUUID()
   revocationId!: string;
