@@ -1,0 +1,2 @@
+export * from './revocation-view';
+export * from './access-token-verifier';
