@@ -1,0 +1,1 @@
+module.exports = { displayName: 'playback-gateway', preset: '../../jest.preset.js', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.int-spec.ts'] };

@@ -1,0 +1,39 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { AccessTokenVerifier } from '@signoff/token-verification';
+import { HealthController, loggingModule } from '@signoff/service-kit';
+import { accessTokenVerifierProvider, AuthModule } from './auth/auth.module';
+import { GatewayConfig } from './config/gateway.config';
+import { DeviceChannelModule } from './device-channel/device-channel.module';
+import { DevicesModule } from './devices/devices.module';
+import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { PlaybackModule } from './playback/playback.module';
+import { SecurityEventsModule } from './security-events/security-events.module';
+
+@Global()
+@Module({})
+class VerificationModule {
+  static forRoot(): DynamicModule {
+    return { module: VerificationModule, providers: [accessTokenVerifierProvider], exports: [AccessTokenVerifier] };
+  }
+}
+
+/** The public edge: HTTP API, device WebSocket, health. Thin wiring over feature modules. */
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        loggingModule('playback-gateway', config.LOG_LEVEL),
+        InfrastructureModule.forRoot(config),
+        VerificationModule.forRoot(),
+        SecurityEventsModule,
+        DeviceChannelModule,
+        AuthModule,
+        DevicesModule,
+        PlaybackModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,175 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ERROR_STATUS, ErrorEnvelope, Principal, SignoffError } from '@signoff/contracts';
+import { AccessTokenVerifier } from '@signoff/token-verification';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { RawData, WebSocket, WebSocketServer } from 'ws';
+import { bearerToken } from '../auth/bearer-token';
+import { GatewayConfig } from '../config/gateway.config';
+import { GATEWAY_CONFIG } from '../infrastructure/tokens';
+import { AppliedRevocation, RevocationFeed } from '../security-events/revocation-feed.service';
+import { ConnectionRegistry } from './connection-registry';
+import { CLOSE_SERVICE_RESTART, CLOSE_SIGNED_OUT, DeviceConnection, LogoutDirective } from './device-connection';
+import { PresenceService } from './presence.service';
+import { ProgressReporter } from './progress-reporter.service';
+
+export const DEVICE_CHANNEL_PATH = '/v1/connect';
+const MAX_MESSAGE_BYTES = 4 * 1024;
+
+/**
+ * The device control channel `WS /v1/connect`. The upgrade is authenticated before the 101
+ * (a bad token gets a 401 with the usual error body, never an open socket). A device whose
+ * session was revoked while it was away is let in only to be told: logout directive, close 4001,
+ * recorded as signed out on reconnect. On every live revocation this gateway sends the
+ * directive to each affected device it holds, closes with 4001 and reports `cut`.
+ */
+@Injectable()
+export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeviceChannelServer.name);
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, clientTracking: false });
+  private readonly allowedOrigins: Set<string>;
+  private pingTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly verifier: AccessTokenVerifier,
+    private readonly feed: RevocationFeed,
+    private readonly connections: ConnectionRegistry,
+    private readonly presence: PresenceService,
+    private readonly progress: ProgressReporter,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {
+    this.allowedOrigins = new Set(config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean));
+  }
+
+  onApplicationBootstrap(): void {
+    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(request, socket, head));
+    this.feed.onRevocation((revocation) => this.cut(revocation));
+    this.pingTimer = setInterval(() => this.pingAll(), this.config.WS_PING_INTERVAL_MS);
+    this.pingTimer.unref();
+  }
+
+  /** Closes every channel (1012: reconnect elsewhere) so the HTTP server can stop. */
+  beforeApplicationShutdown(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    for (const connection of this.connections.all()) {
+      this.release(connection);
+      connection.socket.close(CLOSE_SERVICE_RESTART, 'gateway restarting');
+      connection.socket.terminate();
+    }
+  }
+
+  get connectedDevices(): number {
+    return this.connections.size;
+  }
+
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== DEVICE_CHANNEL_PATH) return reject(socket, new SignoffError('ROUTE_NOT_FOUND', `no WebSocket endpoint at ${path}`));
+    const origin = request.headers.origin;
+    if (origin && !this.allowedOrigins.has(origin)) {
+      return reject(socket, new SignoffError('TOKEN_INVALID', 'cross-site WebSocket connections are not allowed'), 403);
+    }
+    let principal: Principal;
+    try {
+      const token = bearerToken(request.headers.authorization);
+      principal = this.verifier.cached(token) ?? (await this.verifier.verify(token));
+    } catch (error) {
+      return reject(socket, asSignoffError(error));
+    }
+    if (!this.feed.isCurrent()) {
+      return reject(socket, new SignoffError('REVOCATION_VIEW_STALE', 'sign-in state cannot be confirmed right now; try again shortly'));
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, principal));
+  }
+
+  private accept(socket: WebSocket, principal: Principal): void {
+    const connection: DeviceConnection = { socket, principal, connectedAt: Date.now(), alive: true };
+    socket.on('message', (data, isBinary) => this.onMessage(connection, data, isBinary));
+    socket.on('pong', () => (connection.alive = true));
+    socket.on('close', () => this.release(connection));
+    socket.on('error', () => socket.terminate());
+    // Checked after the upgrade too: a revocation may have arrived while we were verifying.
+    const revokedBy = this.feed.view.revocationFor(principal);
+    if (revokedBy) {
+      this.sendLogout(connection, revokedBy, 'signed_out');
+      this.progress.loggedOutOnReconnect({ revocationId: revokedBy, ...ids(principal) }, 'websocket');
+      return;
+    }
+    this.connections.add(connection);
+    this.presence.mark(principal.accountId, principal.deviceId);
+  }
+
+  private cut(revocation: AppliedRevocation): void {
+    for (const connection of this.connections.ofAccount(revocation.accountId)) {
+      const revokedBy = this.feed.view.revocationFor(connection.principal);
+      if (!revokedBy) continue;
+      this.sendLogout(connection, revokedBy, revocation.reason);
+      this.progress.cut({ revocationId: revokedBy, ...ids(connection.principal) });
+      this.logger.debug(`revocation ${revokedBy}: cut device ${connection.principal.deviceId}`);
+    }
+  }
+
+  private sendLogout(connection: DeviceConnection, revocationId: string, reason: string): void {
+    connection.loggedOutBy = revocationId;
+    this.release(connection);
+    const directive: LogoutDirective = { type: 'logout', revocationId, reason, purgeDownloads: true };
+    connection.socket.send(JSON.stringify(directive));
+    connection.socket.close(CLOSE_SIGNED_OUT, 'signed out');
+  }
+
+  private onMessage(connection: DeviceConnection, data: RawData, isBinary: boolean): void {
+    if (isBinary) return;
+    let message: { type?: unknown; revocationId?: unknown };
+    try {
+      message = JSON.parse(data.toString()) as typeof message;
+    } catch {
+      return;
+    }
+    if (message?.type === 'ack' && connection.loggedOutBy && message.revocationId === connection.loggedOutBy && !connection.acknowledged) {
+      connection.acknowledged = true;
+      this.progress.acknowledged({ revocationId: connection.loggedOutBy, ...ids(connection.principal) });
+    } else if (message?.type === 'ping') {
+      connection.socket.send('{"type":"pong"}');
+    }
+  }
+
+  private release(connection: DeviceConnection): void {
+    if (!this.connections.remove(connection)) return;
+    const { accountId, deviceId } = connection.principal;
+    if (!this.connections.holdsDevice(accountId, deviceId)) this.presence.clear(accountId, deviceId);
+  }
+
+  private pingAll(): void {
+    for (const connection of this.connections.all()) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+}
+
+function ids(principal: Principal): { accountId: string; deviceId: string; sessionId: string } {
+  return { accountId: principal.accountId, deviceId: principal.deviceId, sessionId: principal.sessionId };
+}
+
+function asSignoffError(error: unknown): SignoffError {
+  return error instanceof SignoffError ? error : new SignoffError('TOKEN_INVALID', 'the access token is not valid');
+}
+
+/** Answers the upgrade request with a plain HTTP error (before any 101) and closes. */
+function reject(socket: Duplex, error: SignoffError, status = ERROR_STATUS[error.code]): void {
+  const body: ErrorEnvelope = { error: { code: error.code, message: error.message } };
+  const json = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Service Unavailable'}\r\n` +
+      'Content-Type: application/json\r\nConnection: close\r\n' +
+      `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`,
+  );
+}

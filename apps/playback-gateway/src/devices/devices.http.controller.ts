@@ -1,0 +1,74 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  DeviceHistoryReply,
+  INPUT_LIMITS,
+  ListDevicesReply,
+  Principal,
+  RevocationAccepted,
+  RevocationProgressReply,
+  RpcSubject,
+  SignoffError,
+} from '@signoff/contracts';
+import { RpcClient } from '@signoff/service-kit';
+import { RevokeAllBody } from '../auth/auth.dto';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { RPC_CLIENT } from '../infrastructure/tokens';
+
+const DEVICE_ID = /^[A-Za-z0-9._:-]+$/;
+
+/** The device list, one device's history, signing out one or all devices, and progress. */
+@Controller('v1')
+export class DevicesHttpController {
+  constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
+
+  @Get('devices')
+  list(@CurrentPrincipal() principal: Principal): Promise<ListDevicesReply> {
+    return this.rpc.call(RpcSubject.listDevices, { accountId: principal.accountId, currentDeviceId: principal.deviceId });
+  }
+
+  @Get('devices/:deviceId/history')
+  history(@CurrentPrincipal() principal: Principal, @Param('deviceId') deviceId: string): Promise<DeviceHistoryReply> {
+    return this.rpc.call(RpcSubject.getDeviceHistory, { accountId: principal.accountId, deviceId: checkDeviceId(deviceId) });
+  }
+
+  /** No step-up: signing out one device is what a holder does for a lost phone, and it is undone by signing in again. */
+  @Post('devices/:deviceId/sign-out')
+  @HttpCode(202)
+  signOut(@CurrentPrincipal() principal: Principal, @Param('deviceId') deviceId: string): Promise<RevocationAccepted> {
+    return this.rpc.call(RpcSubject.signOutDevice, { accountId: principal.accountId, sessionId: principal.sessionId, deviceId: checkDeviceId(deviceId) });
+  }
+
+  @Post('sessions/revoke-all')
+  @HttpCode(202)
+  revokeAll(
+    @CurrentPrincipal() principal: Principal,
+    @Headers('x-reauth-token') reauthToken: string | undefined,
+    @Body() body: RevokeAllBody,
+  ): Promise<RevocationAccepted> {
+    if (!reauthToken || reauthToken.length > 512) {
+      throw new SignoffError('REAUTH_REQUIRED', 'confirm your password first (POST /v1/auth/step-up) and send the token as X-Reauth-Token');
+    }
+    return this.rpc.call(RpcSubject.revokeAllSessions, {
+      accountId: principal.accountId,
+      sessionId: principal.sessionId,
+      reauthToken,
+      includeCurrent: body.includeCurrent ?? true,
+    });
+  }
+
+  @Get('revocations/:revocationId')
+  progress(
+    @CurrentPrincipal() principal: Principal,
+    @Param('revocationId', new ParseUUIDPipe({ exceptionFactory: () => new SignoffError('VALIDATION_FAILED', 'revocationId must be a UUID') }))
+    revocationId: string,
+  ): Promise<RevocationProgressReply> {
+    return this.rpc.call(RpcSubject.getRevocationProgress, { accountId: principal.accountId, revocationId });
+  }
+}
+
+function checkDeviceId(deviceId: string): string {
+  if (deviceId.length === 0 || deviceId.length > INPUT_LIMITS.deviceIdMax || !DEVICE_ID.test(deviceId)) {
+    throw new SignoffError('VALIDATION_FAILED', 'deviceId is not a valid device id');
+  }
+  return deviceId;
+}

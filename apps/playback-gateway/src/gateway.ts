@@ -1,0 +1,30 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createValidationPipe, HttpExceptionFilter } from '@signoff/service-kit';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { GatewayModule } from './app.module';
+import { GatewayConfig } from './config/gateway.config';
+
+/**
+ * Creates and starts one gateway replica. `listen` resolves only after the revocation view
+ * has been rebuilt from the SECURITY stream (see RevocationFeed), so the first request a fresh
+ * replica answers already knows every recent revocation.
+ */
+export async function startGateway(config: GatewayConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(PinoLogger));
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: config.MAX_BODY_BYTES, strict: true });
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Signoff gateway').setVersion('v1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  return app;
+}

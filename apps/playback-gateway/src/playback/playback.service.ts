@@ -1,0 +1,152 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import {
+  DevicePlaybackState,
+  LIVE_STATE,
+  NoticeSubject,
+  Plan,
+  PLANS,
+  Principal,
+  RedisKey,
+  SignoffError,
+  STREAM_LIMIT,
+} from '@signoff/contracts';
+import { NatsNamespace } from '@signoff/messaging';
+import Redis from 'ioredis';
+import { NatsConnection } from 'nats';
+import { randomUUID } from 'node:crypto';
+import { NATS_CONNECTION, NATS_NAMESPACE, REDIS } from '../infrastructure/tokens';
+import { AppliedRevocation, RevocationFeed } from '../security-events/revocation-feed.service';
+import { HEARTBEAT, START_PLAYBACK } from './playback-scripts';
+
+type ScriptedRedis = Redis & {
+  startPlayback(...args: Array<string | number>): Promise<number>;
+  playbackHeartbeat(...args: Array<string | number>): Promise<number>;
+};
+
+/**
+ * Playback sessions and the per-plan stream limit, held in Redis so every gateway sees the
+ * same count. A Redis failure refuses the start (503): never a stream without its limit check.
+ */
+@Injectable()
+export class PlaybackService implements OnModuleInit {
+  private readonly logger = new Logger(PlaybackService.name);
+  private readonly redis: ScriptedRedis;
+
+  constructor(
+    @Inject(REDIS) redis: Redis,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(NATS_NAMESPACE) private readonly namespace: NatsNamespace,
+    private readonly feed: RevocationFeed,
+  ) {
+    redis.defineCommand('startPlayback', { numberOfKeys: 4, lua: START_PLAYBACK });
+    redis.defineCommand('playbackHeartbeat', { numberOfKeys: 3, lua: HEARTBEAT });
+    this.redis = redis as ScriptedRedis;
+  }
+
+  onModuleInit(): void {
+    this.feed.onRevocation((revocation) => void this.endForRevocation(revocation));
+  }
+
+  async start(principal: Principal, titleId: string, profileId?: string): Promise<{ playbackId: string }> {
+    const playbackId = randomUUID();
+    const now = Date.now();
+    const ttl = LIVE_STATE.playbackTimeoutSeconds;
+    const plan: Plan = (PLANS as readonly string[]).includes(principal.plan) ? (principal.plan as Plan) : 'basic';
+    const state: DevicePlaybackState = { playbackId, titleId, state: 'playing', positionMs: 0, at: new Date(now).toISOString() };
+    const admitted = await this.guard(() =>
+      this.redis.startPlayback(
+        RedisKey.accountStreams(principal.accountId),
+        RedisKey.playback(playbackId),
+        RedisKey.sessionPlaybacks(principal.sessionId),
+        RedisKey.devicePlayback(principal.accountId, principal.deviceId),
+        now,
+        now - ttl * 1000,
+        STREAM_LIMIT[plan],
+        playbackId,
+        principal.accountId,
+        principal.deviceId,
+        principal.sessionId,
+        titleId,
+        ttl,
+        JSON.stringify(state),
+      ),
+    );
+    if (admitted !== 1) {
+      throw new SignoffError('STREAM_LIMIT_REACHED', `your ${plan} plan allows ${STREAM_LIMIT[plan]} stream(s) at once; stop one on another device first`);
+    }
+    this.noteActivity(principal, titleId, profileId ?? principal.profileId);
+    return { playbackId };
+  }
+
+  async heartbeat(principal: Principal, playbackId: string, positionMs: number, state: 'playing' | 'paused'): Promise<DevicePlaybackState> {
+    const now = Date.now();
+    const ttl = LIVE_STATE.playbackTimeoutSeconds;
+    const titleId = await this.guard(() => this.redis.hget(RedisKey.playback(playbackId), 'titleId'));
+    const current: DevicePlaybackState = { playbackId, titleId: titleId ?? '', state, positionMs, at: new Date(now).toISOString() };
+    const recorded = await this.guard(() =>
+      this.redis.playbackHeartbeat(
+        RedisKey.playback(playbackId),
+        RedisKey.accountStreams(principal.accountId),
+        RedisKey.devicePlayback(principal.accountId, principal.deviceId),
+        principal.sessionId,
+        playbackId,
+        now,
+        now - ttl * 1000,
+        state,
+        positionMs,
+        ttl,
+        JSON.stringify(current),
+      ),
+    );
+    if (recorded !== 1) throw new SignoffError('PLAYBACK_NOT_FOUND', 'no such playback on this device (it may have ended or timed out)');
+    return current;
+  }
+
+  /** Ends every playback of the revoked sessions so their places free up at once. */
+  async endForRevocation(revocation: AppliedRevocation): Promise<void> {
+    try {
+      const pipeline = this.redis.pipeline();
+      for (const sessionId of revocation.sessionIds) pipeline.smembers(RedisKey.sessionPlaybacks(sessionId));
+      const results = (await pipeline.exec()) ?? [];
+      const end = this.redis.pipeline();
+      results.forEach(([, ids], index) => {
+        for (const playbackId of (ids as string[] | null) ?? []) {
+          end.zrem(RedisKey.accountStreams(revocation.accountId), playbackId);
+          end.del(RedisKey.playback(playbackId));
+        }
+        end.del(RedisKey.sessionPlaybacks(revocation.sessionIds[index]));
+      });
+      for (const deviceId of revocation.deviceIds) end.del(RedisKey.devicePlayback(revocation.accountId, deviceId));
+      await end.exec();
+    } catch (error) {
+      // The streams still end: their heartbeats are refused (the session is revoked) and time out.
+      this.logger.warn(`revocation ${revocation.revocationId}: could not free stream places now: ${(error as Error).message}`);
+    }
+  }
+
+  private noteActivity(principal: Principal, titleId: string, profileId?: string): void {
+    const notice = {
+      accountId: principal.accountId,
+      deviceId: principal.deviceId,
+      sessionId: principal.sessionId,
+      kind: 'playback_started',
+      titleId,
+      profileId,
+      at: new Date().toISOString(),
+    };
+    try {
+      this.nc.publish(this.namespace.subject(NoticeSubject.deviceActivity), JSON.stringify(notice));
+    } catch {
+      // activity stamps are best effort
+    }
+  }
+
+  private async guard<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      this.logger.warn(`redis: ${(error as Error).message}`);
+      throw new SignoffError('DEPENDENCY_UNAVAILABLE', 'playback state is unavailable right now; try again');
+    }
+  }
+}

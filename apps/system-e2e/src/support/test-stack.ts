@@ -1,0 +1,102 @@
+import { DeviceClient, DeviceClientOptions } from '@signoff/device-client';
+import { Stack } from '@signoff/stack';
+import { cleanupNamespace, createEmptyDatabase, freePort, testServers, TestDatabase, uniqueNamespace } from '@signoff/testing';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+
+const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
+
+/** A whole Signoff stack for one spec file: its own database, namespace and key prefix. */
+export class TestStack {
+  private constructor(
+    readonly stack: Stack,
+    private readonly database: TestDatabase,
+    private readonly namespace: string,
+    private readonly natsUrl: string,
+    private readonly redisUrl: string,
+    readonly logDir: string,
+  ) {}
+
+  static async start(options: { gateways?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
+    const servers = await testServers();
+    const database = await createEmptyDatabase(servers.adminDatabaseUrl);
+    const namespace = uniqueNamespace();
+    const ports = await Promise.all(Array.from({ length: (options.gateways ?? 2) + 2 }, () => freePort()));
+    const logDir = join(WORKSPACE_ROOT, 'tmp', 'e2e-logs', namespace);
+    const stack = new Stack({
+      workspaceRoot: WORKSPACE_ROOT,
+      databaseUrl: database.url,
+      natsUrl: servers.natsUrl,
+      redisUrl: servers.redisUrl,
+      namespace,
+      redisPrefix: `${namespace}:`,
+      authPort: ports[0],
+      registryPort: ports[1],
+      gatewayPorts: ports.slice(2),
+      logLevel: 'info',
+      output: { logDir },
+      env: options.env,
+    });
+    const testStack = new TestStack(stack, database, namespace, servers.natsUrl, servers.redisUrl, logDir);
+    try {
+      await stack.start();
+    } catch (error) {
+      await testStack.stop();
+      throw error;
+    }
+    return testStack;
+  }
+
+  gateway(index: number): string {
+    return this.stack.gateways[index].url;
+  }
+
+  async stop(): Promise<void> {
+    await this.stack.stop();
+    await this.database.drop();
+    await cleanupNamespace({ natsUrl: this.natsUrl, namespace: this.namespace, redisUrl: this.redisUrl, redisPrefix: `${this.namespace}:` });
+  }
+
+  /** Signs up a fresh account and returns its credentials. */
+  async signUp(plan: 'basic' | 'standard' | 'premium' = 'premium'): Promise<{ email: string; password: string; accountId: string }> {
+    const email = `holder-${randomBytes(5).toString('hex')}@signoff.test`;
+    const password = `pw-${randomBytes(9).toString('hex')}`;
+    const response = await fetch(`${this.gateway(0)}/v1/accounts`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password, plan }),
+    });
+    if (response.status !== 201) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
+    const { accountId } = (await response.json()) as { accountId: string };
+    return { email, password, accountId };
+  }
+
+  device(gatewayIndex: number, device: DeviceClientOptions['device'], extra: Partial<DeviceClientOptions> = {}): DeviceClient {
+    return new DeviceClient({ baseUrl: this.gateway(gatewayIndex), device, ...extra });
+  }
+}
+
+/** A raw HTTP call, for asserting exact statuses and bodies. */
+export async function http(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined || options.rawBody !== undefined) headers['Content-Type'] ??= 'application/json';
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, body, headers: response.headers };
+}

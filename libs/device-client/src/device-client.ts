@@ -1,0 +1,235 @@
+import type { DeviceDescriptor, TokenPair } from '@signoff/contracts';
+import { EventEmitter } from 'node:events';
+import WebSocket from 'ws';
+import { ApiError } from './api-error';
+import { MemoryTokenStore, StoredTokens, TokenStore } from './token-store';
+
+export interface DeviceClientOptions {
+  /** The gateway's base URL, e.g. `http://127.0.0.1:8080`. */
+  baseUrl: string;
+  device: DeviceDescriptor;
+  store?: TokenStore;
+  /** Deletes downloaded titles; called when a logout directive says `purgeDownloads`. */
+  purgeDownloads?: () => Promise<void> | void;
+  /** Refresh this long before the access token expires. */
+  refreshMarginMs?: number;
+}
+
+export interface SignedOutEvent {
+  revocationId: string;
+  reason: string;
+  /** How the device learned it: its control channel, or a refresh after being away. */
+  via: 'websocket' | 'refresh' | 'request';
+}
+
+interface ClientEvents {
+  'signed-out': [SignedOutEvent];
+  /** The control channel closed for another reason (network, gateway restart). */
+  disconnected: [{ code: number; reason: string }];
+}
+
+/**
+ * What a TV or phone app embeds: sign in, keep the access token fresh (rotating the refresh
+ * token), hold the control channel, and obey a logout directive at once — acknowledge it,
+ * purge downloads, forget the tokens, tell the app.
+ */
+export class DeviceClient extends EventEmitter<ClientEvents> {
+  private readonly store: TokenStore;
+  private socket?: WebSocket;
+  private refreshing?: Promise<void>;
+  private signedOut?: SignedOutEvent;
+
+  constructor(private readonly options: DeviceClientOptions) {
+    super();
+    this.store = options.store ?? new MemoryTokenStore();
+  }
+
+  get tokens(): StoredTokens | undefined {
+    return this.store.load();
+  }
+
+  get isSignedIn(): boolean {
+    return this.store.load() !== undefined;
+  }
+
+  /** Set once the device has been signed out remotely. */
+  get signedOutBy(): SignedOutEvent | undefined {
+    return this.signedOut;
+  }
+
+  async signIn(email: string, password: string): Promise<StoredTokens> {
+    const pair = await this.post<TokenPair>('/v1/auth/login', { email, password, device: this.options.device }, false);
+    this.signedOut = undefined;
+    return this.keep(pair);
+  }
+
+  /** Rotates the refresh token. A revoked session is signed out here (the offline-device path). */
+  refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      const current = this.requireTokens();
+      try {
+        this.keep(await this.post<TokenPair>('/v1/auth/refresh', { refreshToken: current.refreshToken }, false));
+      } catch (error) {
+        if (error instanceof ApiError && error.logout) {
+          await this.obeyLogout({ revocationId: error.logout.revocationId, reason: error.code, via: 'refresh' });
+        } else if (error instanceof ApiError && error.status === 401) {
+          this.store.clear();
+        }
+        throw error;
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** An authorised call; refreshes once on an expired access token. */
+  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    await this.refreshIfDue();
+    try {
+      return await this.send<T>(method, path, body, true, headers);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'TOKEN_EXPIRED') {
+        await this.refresh();
+        return this.send<T>(method, path, body, true, headers);
+      }
+      if (error instanceof ApiError && error.code === 'SESSION_REVOKED' && error.logout) {
+        await this.obeyLogout({ revocationId: error.logout.revocationId, reason: error.code, via: 'request' });
+      }
+      throw error;
+    }
+  }
+
+  whoami(): Promise<{ accountId: string; sessionId: string; deviceId: string; profileId?: string }> {
+    return this.request('GET', '/v1/auth/whoami');
+  }
+
+  startPlayback(titleId: string): Promise<{ playbackId: string }> {
+    return this.request('POST', '/v1/playback/sessions', { titleId });
+  }
+
+  heartbeat(playbackId: string, positionMs: number, state: 'playing' | 'paused' = 'playing'): Promise<unknown> {
+    return this.request('POST', `/v1/playback/sessions/${playbackId}/heartbeat`, { positionMs, state });
+  }
+
+  /** "Sign out of all devices": confirm the password (step-up), then revoke. */
+  async signOutEverywhere(password: string, includeCurrent = true): Promise<{ revocationId: string }> {
+    const { reauthToken } = await this.request<{ reauthToken: string }>('POST', '/v1/auth/step-up', { password });
+    return this.request('POST', '/v1/sessions/revoke-all', { includeCurrent }, { 'X-Reauth-Token': reauthToken });
+  }
+
+  /**
+   * Opens the control channel. Resolves once it is open; rejects with the gateway's error when
+   * the upgrade is refused (e.g. 401 for a bad token).
+   */
+  async connect(): Promise<void> {
+    await this.refreshIfDue();
+    const tokens = this.requireTokens();
+    const url = `${this.options.baseUrl.replace(/^http/, 'ws')}/v1/connect`;
+    const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${tokens.accessToken}` } });
+    this.socket = socket;
+    socket.on('message', (data) => void this.onMessage(data.toString()));
+    socket.on('close', (code, reason) => {
+      if (this.socket === socket) this.socket = undefined;
+      if (code !== 4001) this.emit('disconnected', { code, reason: reason.toString() });
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('unexpected-response', (_request, response) => {
+        let raw = '';
+        response.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+        response.on('end', () => {
+          let code = 'UNKNOWN';
+          let message = `HTTP ${response.statusCode}`;
+          try {
+            const parsed = JSON.parse(raw) as { error?: { code: string; message: string } };
+            code = parsed.error?.code ?? code;
+            message = parsed.error?.message ?? message;
+          } catch {
+            // keep the status alone
+          }
+          reject(new ApiError(response.statusCode ?? 0, code as ApiError['code'], message));
+        });
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  /** Waits until the control channel has closed (for whatever reason). */
+  closed(): Promise<{ code: number }> {
+    const socket = this.socket;
+    if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve({ code: 0 });
+    return new Promise((resolve) => socket.once('close', (code) => resolve({ code })));
+  }
+
+  disconnect(): void {
+    this.socket?.terminate();
+    this.socket = undefined;
+  }
+
+  private async onMessage(raw: string): Promise<void> {
+    let message: { type?: string; revocationId?: string; reason?: string; purgeDownloads?: boolean };
+    try {
+      message = JSON.parse(raw) as typeof message;
+    } catch {
+      return;
+    }
+    if (message.type !== 'logout' || typeof message.revocationId !== 'string') return;
+    // Acknowledge first, while the socket is still open, then clean up.
+    if (this.socket?.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify({ type: 'ack', revocationId: message.revocationId }));
+    }
+    await this.obeyLogout({ revocationId: message.revocationId, reason: message.reason ?? 'signed_out', via: 'websocket' });
+  }
+
+  private async obeyLogout(event: SignedOutEvent): Promise<void> {
+    if (this.signedOut) return;
+    this.signedOut = event;
+    this.store.clear();
+    try {
+      await this.options.purgeDownloads?.();
+    } finally {
+      this.emit('signed-out', event);
+    }
+  }
+
+  private async refreshIfDue(): Promise<void> {
+    const tokens = this.store.load();
+    if (tokens && tokens.accessExpiresAt - Date.now() < (this.options.refreshMarginMs ?? 30_000)) await this.refresh();
+  }
+
+  private requireTokens(): StoredTokens {
+    const tokens = this.store.load();
+    if (!tokens) throw new ApiError(401, 'TOKEN_MISSING', this.signedOut ? 'this device was signed out' : 'sign in first');
+    return tokens;
+  }
+
+  private keep(pair: TokenPair): StoredTokens {
+    const tokens: StoredTokens = {
+      accessToken: pair.accessToken,
+      refreshToken: pair.refreshToken,
+      sessionId: pair.sessionId,
+      accessExpiresAt: Date.now() + pair.expiresIn * 1000,
+    };
+    this.store.save(tokens);
+    return tokens;
+  }
+
+  private post<T>(path: string, body: unknown, authorised: boolean): Promise<T> {
+    return this.send<T>('POST', path, body, authorised, {});
+  }
+
+  private async send<T>(method: string, path: string, body: unknown, authorised: boolean, headers: Record<string, string>): Promise<T> {
+    const all: Record<string, string> = { ...headers };
+    if (body !== undefined) all['Content-Type'] = 'application/json';
+    if (authorised) all.Authorization = `Bearer ${this.requireTokens().accessToken}`;
+    const response = await fetch(`${this.options.baseUrl}${path}`, {
+      method,
+      headers: all,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw await ApiError.from(response);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+}

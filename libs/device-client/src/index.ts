@@ -1,0 +1,3 @@
+export * from './api-error';
+export * from './token-store';
+export * from './device-client';
