@@ -11,7 +11,7 @@ export class GatewayConfig extends CommonConfig {
   /** Names this replica in presence keys and progress reports; defaults to host and port. */
   @IsOptional()
   @IsString()
-  GATEWAY_ID?: string;
+  GATEWAY_ID: string | undefined = undefined;
 
   @IsInt()
   @Min(1_000)

@@ -31,6 +31,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (raw?.type === 'entity.too.large') return new SignoffError('PAYLOAD_TOO_LARGE', 'the request body is too large');
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // Nest turns body-parser's SyntaxError into a bare 400 carrying the parser's message.
+      if (status === 400 && exception.cause === undefined && /JSON/.test(exception.message)) {
+        return new SignoffError('MALFORMED_JSON', 'the request body is not valid JSON');
+      }
       const code = HTTP_STATUS_CODE[status];
       if (code) return new SignoffError(code, messageOf(exception));
       if (status < 500) return new SignoffError('VALIDATION_FAILED', messageOf(exception));
