@@ -1,5 +1,6 @@
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestMicroservice } from '@nestjs/microservices';
 import { NamespacedNatsServer, NatsNamespace, natsTransportOptions } from '@signoff/messaging';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { ContractPayloadPipe } from './rpc/contract-payload.pipe';
@@ -34,10 +35,16 @@ export async function startRpcService(module: DynamicModule, options: RpcService
         new NatsNamespace(options.namespace),
       ),
     },
-    { inheritAppConfig: false },
+    // Deferred, so the pipe and filter below are installed before the microservice initialises
+    // (Nest ignores global enhancers registered after initialisation).
+    { inheritAppConfig: false, deferInitialization: true },
   );
   microservice.useGlobalPipes(new ContractPayloadPipe());
   microservice.useGlobalFilters(new RpcExceptionFilter());
+  // A deferred microservice would run the modules' init hooks a second time when it starts:
+  // the app runs them once (connections, relays, consumers), then handlers subscribe.
+  (microservice as unknown as NestMicroservice).setIsInitHookCalled(true);
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(options.httpPort, options.httpHost);
   return app;

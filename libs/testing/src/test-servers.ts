@@ -35,10 +35,15 @@ async function resolveServers(): Promise<TestServers> {
 async function dockerAnswers(): Promise<boolean> {
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
-    await Promise.race([
-      getContainerRuntimeClient(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer')), 3_000)),
-    ]);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        getContainerRuntimeClient(),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer')), 3_000))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
     return true;
   } catch {
     return false;

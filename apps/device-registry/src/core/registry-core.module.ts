@@ -1,0 +1,140 @@
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { connectNats, NatsNamespace } from '@signoff/messaging';
+import { createServiceDataSource, TransactionContext } from '@signoff/persistence';
+import { Readiness } from '@signoff/service-kit';
+import Redis from 'ioredis';
+import { Events, NatsConnection } from 'nats';
+import { DataSource } from 'typeorm';
+import { RegistryConfig } from '../config/registry.config';
+import { REGISTRY_MIGRATIONS, REGISTRY_SCHEMA } from '../migrations';
+import { Database } from './database';
+import { NATS_CONNECTION, REDIS } from './tokens';
+
+/** Tracks whether our own NATS connection is up (the client reconnects for ever on its own). */
+@Injectable()
+export class NatsConnectionState {
+  private connected = true;
+
+  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === Events.Disconnect) this.connected = false;
+        if (status.type === Events.Reconnect) this.connected = true;
+      }
+    })();
+  }
+
+  get isConnected(): boolean {
+    return this.connected && !this.nc.isClosed();
+  }
+}
+
+/** Registers the dependency checks and lets go of every connection last, after the consumers stopped. */
+@Injectable()
+class CoreLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('RegistryCore');
+
+  constructor(
+    private readonly readiness: Readiness,
+    private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly natsState: NatsConnectionState,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register({
+      name: 'postgres',
+      check: async () => {
+        await this.dataSource.query('SELECT 1');
+        return true;
+      },
+    });
+    this.readiness.register({ name: 'nats', check: () => this.natsState.isConnected });
+    this.readiness.register({ name: 'redis', check: () => this.redis.status === 'ready' });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.redis.disconnect();
+    await this.nc.close().catch((error: unknown) => this.logger.warn(`closing NATS: ${(error as Error).message}`));
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/**
+ * The process-wide resources every feature uses: config, Postgres, Redis, our own NATS
+ * connection (for JetStream; Nest's transport has its own), and the readiness registry.
+ */
+@Global()
+@Module({})
+export class RegistryCoreModule {
+  static forRoot(config: RegistryConfig): DynamicModule {
+    return {
+      module: RegistryCoreModule,
+      providers: [
+        { provide: RegistryConfig, useValue: config },
+        { provide: Readiness, useValue: new Readiness() },
+        { provide: NatsNamespace, useValue: new NatsNamespace(config.NATS_NAMESPACE) },
+        {
+          provide: DataSource,
+          useFactory: async () => {
+            const dataSource = createServiceDataSource({
+              url: config.DATABASE_URL,
+              schema: REGISTRY_SCHEMA,
+              entities: [],
+              migrations: REGISTRY_MIGRATIONS,
+              poolSize: config.DATABASE_POOL_SIZE,
+              applicationName: 'device-registry',
+            });
+            return dataSource.initialize();
+          },
+        },
+        {
+          provide: TransactionContext,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new TransactionContext(dataSource),
+        },
+        {
+          provide: Database,
+          inject: [DataSource, TransactionContext],
+          useFactory: (dataSource: DataSource, tx: TransactionContext) => new Database(dataSource, tx),
+        },
+        { provide: REDIS, useFactory: () => createRedis(config) },
+        { provide: NATS_CONNECTION, useFactory: () => connectNats(config.NATS_URL, 'device-registry') },
+        NatsConnectionState,
+        CoreLifecycle,
+      ],
+      exports: [RegistryConfig, Readiness, NatsNamespace, DataSource, TransactionContext, Database, REDIS, NATS_CONNECTION],
+    };
+  }
+}
+
+/**
+ * Redis holds live state only (presence, what is playing), which the registry shows and never
+ * decides on: commands fail fast instead of queueing, and a Redis outage does not stop the start.
+ */
+async function createRedis(config: RegistryConfig): Promise<Redis> {
+  const logger = new Logger('Redis');
+  const redis = new Redis(config.REDIS_URL, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  let failing = false;
+  // Without a listener ioredis reports every failed reconnect as an unhandled error; log the
+  // outage once and its end once.
+  redis.on('error', (error: Error) => {
+    if (!failing) logger.warn(`Redis unavailable: ${error.message}`);
+    failing = true;
+  });
+  redis.on('ready', () => {
+    if (failing) logger.log('Redis available again');
+    failing = false;
+  });
+  await redis.connect().catch(() => undefined);
+  return redis;
+}

@@ -1,0 +1,21 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DeviceHistoryReply, GetDeviceHistoryRequest, ListDevicesReply, ListDevicesRequest, RpcSubject } from '@signoff/contracts';
+import { RpcEdge } from '../core/rpc-edge.decorator';
+import { DevicesService } from './devices.service';
+
+@Controller()
+@RpcEdge()
+export class DevicesNatsController {
+  constructor(private readonly devices: DevicesService) {}
+
+  @MessagePattern(RpcSubject.listDevices)
+  list(@Payload() request: ListDevicesRequest): Promise<ListDevicesReply> {
+    return this.devices.list(request);
+  }
+
+  @MessagePattern(RpcSubject.getDeviceHistory)
+  history(@Payload() request: GetDeviceHistoryRequest): Promise<DeviceHistoryReply> {
+    return this.devices.history(request);
+  }
+}

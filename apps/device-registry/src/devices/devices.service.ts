@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DeviceHistoryReply,
+  DeviceType,
+  DeviceView,
+  GetDeviceHistoryRequest,
+  ListDevicesReply,
+  ListDevicesRequest,
+  SessionStartedV1,
+} from '@signoff/contracts';
+import { Database, Table } from '../core/database';
+import { DeviceHistoryRepository } from './device-history.repository';
+import { deriveDeviceStatus, LiveState } from './device-status';
+import { deviceNotFound } from './devices.errors';
+import { LiveStateReader } from './live-state.reader';
+
+interface DeviceRow {
+  device_id: string;
+  session_id: string | null;
+  type: DeviceType;
+  name: string;
+  os: string | null;
+  app_version: string | null;
+  last_profile_id: string | null;
+  last_active_at: Date;
+  last_watched_at: Date | null;
+  last_watched_title_id: string | null;
+  country: string | null;
+  region: string | null;
+  city: string | null;
+  signed_in_at: Date;
+  signed_out_at: Date | null;
+  logout_pending: boolean;
+}
+
+const NOTHING_LIVE: LiveState = { present: false, playback: null };
+
+/** The device inventory of an account: who signed in where, and how each device is doing. */
+@Injectable()
+export class DevicesService {
+  constructor(
+    private readonly db: Database,
+    private readonly historyRepository: DeviceHistoryRepository,
+    private readonly liveState: LiveStateReader,
+  ) {}
+
+  async list(request: ListDevicesRequest): Promise<ListDevicesReply> {
+    const rows = await this.db.rows<DeviceRow>(
+      `SELECT d.device_id, d.session_id, d.type, d.name, d.os, d.app_version, d.last_profile_id, d.last_active_at,
+              d.last_watched_at, d.last_watched_title_id, d.country, d.region, d.city, d.signed_in_at, d.signed_out_at,
+              EXISTS (
+                SELECT 1 FROM ${Table.revocationDevices} rd
+                WHERE rd.account_id = d.account_id AND rd.device_id = d.device_id
+                  AND rd.session_id = d.session_id AND rd.state = 'pending'
+              ) AS logout_pending
+       FROM ${Table.devices} d
+       WHERE d.account_id = $1
+       ORDER BY d.last_active_at DESC, d.device_id`,
+      [request.accountId],
+    );
+    const signedIn = rows.filter((r) => r.signed_out_at === null).map((r) => r.device_id);
+    const live = await this.liveState.read(request.accountId, signedIn);
+    const devices = rows.map((r): DeviceView => ({
+      deviceId: r.device_id,
+      sessionId: r.session_id,
+      type: r.type,
+      name: r.name,
+      os: r.os,
+      appVersion: r.app_version,
+      lastProfile: r.last_profile_id,
+      lastActiveAt: r.last_active_at.toISOString(),
+      lastWatchedAt: r.last_watched_at?.toISOString() ?? null,
+      lastWatchedTitleId: r.last_watched_title_id,
+      location: { country: r.country, region: r.region, city: r.city },
+      status: deriveDeviceStatus({
+        signedOut: r.signed_out_at !== null,
+        logoutPending: r.logout_pending,
+        live: live === undefined ? undefined : (live.get(r.device_id) ?? NOTHING_LIVE),
+      }),
+      current: request.currentDeviceId !== undefined && r.device_id === request.currentDeviceId,
+      signedInAt: r.signed_in_at.toISOString(),
+    }));
+    return { devices };
+  }
+
+  async history(request: GetDeviceHistoryRequest): Promise<DeviceHistoryReply> {
+    const known = await this.db.one(`SELECT 1 FROM ${Table.devices} WHERE account_id = $1 AND device_id = $2`, [request.accountId, request.deviceId]);
+    if (!known) throw deviceNotFound();
+    return { deviceId: request.deviceId, entries: await this.historyRepository.latest(request.accountId, request.deviceId) };
+  }
+
+  /**
+   * `security.session.started.v1`, inside the caller's transaction. A sign-in older than the one
+   * already recorded (events of one device handled out of order) only adds its history line. A
+   * session that some revocation already names is recorded as signed out: its revocation may have
+   * been handled first, and must not be undone by a late sign-in.
+   */
+  async recordSignIn(event: SessionStartedV1): Promise<void> {
+    await this.db.rows(
+      `INSERT INTO ${Table.devices} AS d
+         (account_id, device_id, type, name, os, app_version, session_id, signed_in_at, last_active_at, last_profile_id, last_ip, signed_out_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $8::timestamptz, $9, $10::inet,
+         (SELECT max(rd.at) FROM ${Table.revocationDevices} rd WHERE rd.account_id = $1 AND rd.device_id = $2 AND rd.session_id = $7))
+       ON CONFLICT (account_id, device_id) DO UPDATE SET
+         type = EXCLUDED.type,
+         name = EXCLUDED.name,
+         os = EXCLUDED.os,
+         app_version = EXCLUDED.app_version,
+         session_id = EXCLUDED.session_id,
+         signed_in_at = EXCLUDED.signed_in_at,
+         last_active_at = GREATEST(d.last_active_at, EXCLUDED.last_active_at),
+         last_profile_id = COALESCE(EXCLUDED.last_profile_id, d.last_profile_id),
+         last_ip = COALESCE(EXCLUDED.last_ip, d.last_ip),
+         signed_out_at = EXCLUDED.signed_out_at,
+         updated_at = now()
+       WHERE d.signed_in_at <= EXCLUDED.signed_in_at`,
+      [
+        event.accountId,
+        event.device.id,
+        event.device.type,
+        event.device.name,
+        event.device.os ?? null,
+        event.device.appVersion ?? null,
+        event.sessionId,
+        event.occurredAt,
+        event.profileId ?? null,
+        event.ip ?? null,
+      ],
+    );
+    await this.historyRepository.append({
+      accountId: event.accountId,
+      deviceId: event.device.id,
+      kind: 'signed_in',
+      at: event.occurredAt,
+      sessionId: event.sessionId,
+    });
+  }
+
+  /**
+   * Marks devices signed out by a revocation — only where the device still runs the revoked
+   * session: a device that signed in again since keeps its new session.
+   */
+  async markSignedOut(input: { accountId: string; at: string; deviceIds: string[]; sessionIds: string[] }): Promise<void> {
+    if (input.deviceIds.length === 0) return;
+    await this.db.rows(
+      `UPDATE ${Table.devices} d
+       SET signed_out_at = COALESCE(d.signed_out_at, $2::timestamptz), updated_at = now()
+       FROM unnest($3::text[], $4::uuid[]) AS p(device_id, session_id)
+       WHERE d.account_id = $1 AND d.device_id = p.device_id AND d.session_id = p.session_id`,
+      [input.accountId, input.at, input.deviceIds, input.sessionIds],
+    );
+  }
+}

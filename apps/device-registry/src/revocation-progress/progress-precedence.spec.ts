@@ -1,0 +1,46 @@
+import { EventSubject, PROGRESS_STATES, ProgressState } from '@signoff/contracts';
+import { advancesProgress, revocationScope } from './progress-precedence';
+
+describe('advancesProgress', () => {
+  it.each<[ProgressState, ProgressState]>([
+    ['pending', 'cut'],
+    ['pending', 'acknowledged'],
+    ['pending', 'logged_out_on_reconnect'],
+    ['cut', 'acknowledged'],
+    ['cut', 'logged_out_on_reconnect'],
+  ])('%s → %s moves forward', (current, next) => {
+    expect(advancesProgress(current, next)).toBe(true);
+  });
+
+  it.each<[ProgressState, ProgressState]>([
+    ['cut', 'pending'],
+    ['acknowledged', 'cut'],
+    ['acknowledged', 'pending'],
+    ['logged_out_on_reconnect', 'cut'],
+    ['logged_out_on_reconnect', 'pending'],
+    // Both final: the first report stays.
+    ['acknowledged', 'logged_out_on_reconnect'],
+    ['logged_out_on_reconnect', 'acknowledged'],
+  ])('%s → %s is ignored', (current, next) => {
+    expect(advancesProgress(current, next)).toBe(false);
+  });
+
+  it.each(PROGRESS_STATES)('a repeated %s is ignored', (state) => {
+    expect(advancesProgress(state, state)).toBe(false);
+  });
+});
+
+describe('revocationScope', () => {
+  it('an epoch bump covers all devices, whatever the reason', () => {
+    expect(revocationScope(EventSubject.accountEpochBumped, 'sign_out_all')).toBe('all_devices');
+    expect(revocationScope(EventSubject.accountEpochBumped, 'password_changed')).toBe('all_devices');
+  });
+
+  it('a session revoked to sign out one device covers that device', () => {
+    expect(revocationScope(EventSubject.sessionRevoked, 'sign_out_device')).toBe('device');
+  });
+
+  it.each(['logout', 'refresh_token_reused', 'replaced_by_new_sign_in'] as const)('a session revoked for %s covers the session', (reason) => {
+    expect(revocationScope(EventSubject.sessionRevoked, reason)).toBe('session');
+  });
+});

@@ -1,0 +1,97 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Stream, StreamDefinition } from '@signoff/contracts';
+import { DurableEventConsumer, ensureStream, InboundEvent, NatsNamespace, StreamSettings } from '@signoff/messaging';
+import { Readiness } from '@signoff/service-kit';
+import { NatsConnection } from 'nats';
+import { RegistryConfig } from '../config/registry.config';
+import { NATS_CONNECTION } from '../core/tokens';
+import { SecurityEventsHandler } from './security-events.handler';
+
+/** Durable consumer names: replicas of the registry share each one, and so share the work. */
+export const REGISTRY_CONSUMERS: ReadonlyArray<{ stream: StreamDefinition; durableName: string }> = [
+  { stream: Stream.security, durableName: 'device-registry' },
+  { stream: Stream.progress, durableName: 'device-registry-progress' },
+];
+
+/** JetStream drops a second publish of one event id within this window. */
+const DUPLICATE_WINDOW_MS = 120_000;
+
+/**
+ * Consumes the SECURITY stream (sign-ins, revocations) and the PROGRESS stream (what gateways
+ * did about them) from the registry's durable consumers. Starts with the app; if JetStream is
+ * not there yet it keeps trying, and readiness stays false until both consumers run.
+ */
+@Injectable()
+export class SecurityEventsConsumer implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(SecurityEventsConsumer.name);
+  private consumers: DurableEventConsumer[] = [];
+  private started = false;
+  private stopping = false;
+  private retryTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly namespace: NatsNamespace,
+    private readonly config: RegistryConfig,
+    private readonly readiness: Readiness,
+    private readonly handler: SecurityEventsHandler,
+  ) {}
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  onModuleInit(): void {
+    this.readiness.register({ name: 'consumers', check: () => this.started });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.startOrRetry(1);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    this.started = false;
+    clearTimeout(this.retryTimer);
+    await this.stopConsumers();
+  }
+
+  private async startOrRetry(attempt: number): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.start();
+    } catch (error) {
+      await this.stopConsumers();
+      if (this.stopping) return;
+      const delay = Math.min(attempt * 500, 5_000);
+      this.logger.warn(`event consumers not started (attempt ${attempt}), retrying in ${delay} ms: ${(error as Error).message}`);
+      this.retryTimer = setTimeout(() => void this.startOrRetry(attempt + 1), delay);
+    }
+  }
+
+  private async start(): Promise<void> {
+    const jsm = await this.nc.jetstreamManager();
+    const settings: StreamSettings = {
+      maxAgeMs: this.config.SECURITY_STREAM_MAX_AGE_SECONDS * 1_000,
+      duplicateWindowMs: DUPLICATE_WINDOW_MS,
+    };
+    for (const { stream } of REGISTRY_CONSUMERS) await ensureStream(jsm, this.namespace, stream, settings);
+    const handle = async (event: InboundEvent): Promise<void> => {
+      await this.handler.handle(event);
+    };
+    for (const { stream, durableName } of REGISTRY_CONSUMERS) {
+      const consumer = new DurableEventConsumer(this.nc, this.namespace, { stream, durableName, ackWaitMs: this.config.EVENT_ACK_WAIT_MS }, handle);
+      await consumer.start();
+      this.consumers.push(consumer);
+      if (this.stopping) return;
+    }
+    this.started = true;
+    this.logger.log(`consuming ${REGISTRY_CONSUMERS.map((c) => `${this.namespace.streamName(c.stream)}/${c.durableName}`).join(', ')}`);
+  }
+
+  private async stopConsumers(): Promise<void> {
+    const consumers = this.consumers;
+    this.consumers = [];
+    await Promise.all(consumers.map((c) => c.stop()));
+  }
+}
