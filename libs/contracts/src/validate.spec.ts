@@ -48,3 +48,12 @@ describe('parsePayload', () => {
     expect(SignoffError.fromWire({ code: 'NOT_A_CODE' })).toBeUndefined();
   });
 });
+
+describe('parsePayload with a class that has no fields', () => {
+  class Empty {}
+
+  it('accepts {} and refuses any property', () => {
+    expect(parsePayload(Empty, {})).toBeInstanceOf(Empty);
+    expect(() => parsePayload(Empty, { anything: 1 })).toThrow(SignoffError);
+  });
+});

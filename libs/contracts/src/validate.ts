@@ -13,7 +13,9 @@ export function parsePayload<T extends object>(cls: Constructor<T>, payload: unk
     throw new SignoffError('VALIDATION_FAILED', 'payload must be a JSON object');
   }
   const instance = plainToInstance(cls, payload);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  // `forbidUnknownValues: false` lets payload classes without fields (`{}`) validate; unknown
+  // properties are still refused by `forbidNonWhitelisted`.
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
   if (errors.length > 0) {
     const fields = flattenFields(errors);
     throw new SignoffError('VALIDATION_FAILED', `invalid fields: ${fields.join(', ')}`, { fields });

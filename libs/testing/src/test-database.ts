@@ -74,6 +74,14 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
+    // A pool's end() resolves before its sockets are gone; forcing the drop then would kill
+    // them and surface as errors in the closing test. Wait (briefly) until nothing is connected.
+    const deadline = Date.now() + 3_000;
+    while (Date.now() < deadline) {
+      const { rows } = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+      if (rows[0].n === '0') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   } finally {
     await admin.end();

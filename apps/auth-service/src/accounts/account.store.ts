@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionContext } from '@signoff/persistence';
+import { Account } from './account.entity';
+import { Profile } from './profile.entity';
+
+@Injectable()
+export class AccountStore {
+  constructor(private readonly tx: TransactionContext) {}
+
+  findByEmail(email: string): Promise<Account | null> {
+    return this.tx.repo(Account).findOneBy({ email });
+  }
+
+  findById(accountId: string): Promise<Account | null> {
+    return this.tx.repo(Account).findOneBy({ id: accountId });
+  }
+
+  /**
+   * Takes the account row `FOR UPDATE`: sign-in and "sign out everywhere" serialise on it, so
+   * a sign-in either lands before the epoch bump (and its session is revoked with the rest) or
+   * after it (and reads the new epoch).
+   */
+  lockById(accountId: string): Promise<Account | null> {
+    return this.tx.repo(Account).createQueryBuilder('a').where('a.id = :accountId', { accountId }).setLock('pessimistic_write').getOne();
+  }
+
+  /** Increments the epoch of a locked account and returns the new value. */
+  async bumpEpoch(accountId: string): Promise<number> {
+    const result = await this.tx
+      .repo(Account)
+      .createQueryBuilder()
+      .update()
+      .set({ epoch: () => 'epoch + 1' })
+      .where('id = :accountId', { accountId })
+      .returning(['epoch'])
+      .execute();
+    const rows = result.raw as Array<{ epoch: number }>;
+    if (rows.length !== 1) throw new Error(`account ${accountId} vanished while locked`);
+    return rows[0].epoch;
+  }
+
+  async insert(account: Account, profiles: Profile[]): Promise<void> {
+    await this.tx.repo(Account).insert(account);
+    await this.tx.repo(Profile).insert(profiles);
+  }
+
+  profilesOf(accountId: string): Promise<Profile[]> {
+    return this.tx.repo(Profile).find({ where: { accountId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+}

@@ -1,0 +1,57 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { HealthController, loggingModule } from '@signoff/service-kit';
+import { AccountStore } from './accounts/account.store';
+import { AccountsNatsController } from './accounts/accounts.nats.controller';
+import { AccountsService } from './accounts/accounts.service';
+import { AuthConfig } from './config/auth.config';
+import { AuthLifecycle } from './core/auth-lifecycle';
+import { coreProviders } from './core/core.providers';
+import { PasswordHasher } from './credentials/password-hasher';
+import { RevocationsNatsController } from './revocations/revocations.nats.controller';
+import { RevocationsService } from './revocations/revocations.service';
+import { SessionStore } from './sessions/session.store';
+import { SessionsNatsController } from './sessions/sessions.nats.controller';
+import { SessionsService } from './sessions/sessions.service';
+import { SigningKeysNatsController } from './signing-keys/signing-keys.nats.controller';
+import { SigningKeysService } from './signing-keys/signing-keys.service';
+import { StepUpNatsController } from './step-up/step-up.nats.controller';
+import { StepUpService } from './step-up/step-up.service';
+import { AccessTokenIssuer } from './tokens/access-token-issuer';
+import { RefreshTokenStore } from './tokens/refresh-token.store';
+
+/**
+ * The composition root. One module on purpose: the features call each other in a chain
+ * (sessions → revocations → step-up → sessions' store) that per-feature Nest modules could
+ * only express with forwardRef; here the feature folders hold the code and this file wires it.
+ */
+@Module({})
+export class AuthServiceModule {
+  static forRoot(config: AuthConfig): DynamicModule {
+    return {
+      module: AuthServiceModule,
+      imports: [loggingModule('auth-service', config.LOG_LEVEL)],
+      controllers: [
+        HealthController,
+        AccountsNatsController,
+        SessionsNatsController,
+        RevocationsNatsController,
+        StepUpNatsController,
+        SigningKeysNatsController,
+      ],
+      providers: [
+        ...coreProviders(config),
+        AuthLifecycle,
+        PasswordHasher,
+        SigningKeysService,
+        AccessTokenIssuer,
+        RefreshTokenStore,
+        AccountStore,
+        SessionStore,
+        StepUpService,
+        RevocationsService,
+        SessionsService,
+        AccountsService,
+      ],
+    };
+  }
+}

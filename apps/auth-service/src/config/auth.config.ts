@@ -1,0 +1,49 @@
+import { TOKEN_POLICY } from '@signoff/contracts';
+import { CommonConfig } from '@signoff/service-kit';
+import { IsInt, Max, Min } from 'class-validator';
+
+/**
+ * auth-service settings. Read from the environment once by `loadConfig(AuthConfig)` in
+ * `main.ts`; tests build their own instance and hand it to `AuthServiceModule.forRoot`.
+ */
+export class AuthConfig extends CommonConfig {
+  /** `/health/*` and `/metrics`; 0 picks a free port (tests). */
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  HTTP_PORT: number = 3101;
+
+  /** Safety-net poll of the outbox; commits kick the relay at once, this catches lost kicks. */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  OUTBOX_POLL_MS: number = 500;
+
+  /** argon2id cost. The floors are the OWASP minimum (m=19 MiB, t=2, p=1): config can raise, never lower. */
+  @IsInt()
+  @Min(19_456)
+  ARGON2_MEMORY_KIB: number = 19_456;
+
+  @IsInt()
+  @Min(2)
+  ARGON2_TIME_COST: number = 2;
+
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  ARGON2_PARALLELISM: number = 1;
+
+  /** Refresh-token lifetimes (sliding idle, hard absolute); defaults are the shared policy. */
+  @IsInt()
+  @Min(60)
+  REFRESH_IDLE_SECONDS: number = TOKEN_POLICY.refreshIdleSeconds;
+
+  @IsInt()
+  @Min(60)
+  REFRESH_ABSOLUTE_SECONDS: number = TOKEN_POLICY.refreshAbsoluteSeconds;
+
+  @IsInt()
+  @Min(2)
+  @Max(100)
+  DATABASE_POOL_SIZE: number = 10;
+}

@@ -1,0 +1,43 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Stream } from '@signoff/contracts';
+import { ensureStream, NatsNamespace, OutboxRelay } from '@signoff/messaging';
+import { NatsConnection } from 'nats';
+import { DataSource } from 'typeorm';
+import { AuthConfig } from '../config/auth.config';
+import { NATS_CONNECTION } from './nats-connection-health';
+
+/**
+ * Start and stop in one place, in an order that matters: the SECURITY stream exists before the
+ * relay publishes; on the way down the relay stops before the connection it publishes on and
+ * the database it reads from are closed.
+ *
+ * `startRpcService` starts the NATS listener before Nest runs these hooks, so nothing that
+ * answers a request may depend on them: the signing key and the dummy hash are created lazily
+ * as well, and outbox rows written before the relay starts simply wait for it.
+ */
+@Injectable()
+export class AuthLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AuthLifecycle.name);
+
+  constructor(
+    private readonly config: AuthConfig,
+    private readonly dataSource: DataSource,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const stream = await ensureStream(await this.nc.jetstreamManager(), new NatsNamespace(this.config.NATS_NAMESPACE), Stream.security, {
+      maxAgeMs: this.config.SECURITY_STREAM_MAX_AGE_SECONDS * 1000,
+      duplicateWindowMs: 120_000,
+    });
+    this.relay.start();
+    this.logger.log(`outbox relay started, publishing to stream ${stream}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    if (!this.nc.isClosed()) await this.nc.close();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,62 @@
+import { Provider } from '@nestjs/common';
+import { connectNats, EventPublisher, NatsNamespace, OutboxRelay, OutboxWriter } from '@signoff/messaging';
+import { TransactionContext } from '@signoff/persistence';
+import { Readiness } from '@signoff/service-kit';
+import { NatsConnection } from 'nats';
+import { DataSource } from 'typeorm';
+import { AuthConfig } from '../config/auth.config';
+import { createAuthDataSource } from '../database/auth-data-source';
+import { UnitOfWork } from '../outbox/unit-of-work';
+import { NATS_CONNECTION, NatsConnectionHealth } from './nats-connection-health';
+
+/**
+ * The plumbing every feature leans on: config, the one DataSource, the ambient transaction,
+ * the JetStream connection, the outbox relay and readiness. Resources are opened here (the
+ * RPC listener may take requests before lifecycle hooks run, see `AuthLifecycle`) and closed
+ * by `AuthLifecycle` on shutdown.
+ */
+export function coreProviders(config: AuthConfig): Provider[] {
+  return [
+    { provide: AuthConfig, useValue: config },
+    {
+      provide: DataSource,
+      useFactory: async (): Promise<DataSource> => {
+        const dataSource = createAuthDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+        await dataSource.initialize();
+        return dataSource;
+      },
+    },
+    { provide: TransactionContext, useFactory: (dataSource: DataSource) => new TransactionContext(dataSource), inject: [DataSource] },
+    // A connection of its own for JetStream, apart from the RPC transport's: publishing
+    // events must not queue behind (or die with) request traffic.
+    { provide: NATS_CONNECTION, useFactory: () => connectNats(config.NATS_URL, 'auth-service-events') },
+    { provide: NatsConnectionHealth, useFactory: (nc: NatsConnection) => new NatsConnectionHealth(nc), inject: [NATS_CONNECTION] },
+    {
+      provide: EventPublisher,
+      useFactory: (nc: NatsConnection) => new EventPublisher(nc.jetstream(), new NatsNamespace(config.NATS_NAMESPACE)),
+      inject: [NATS_CONNECTION],
+    },
+    {
+      provide: OutboxRelay,
+      useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
+        new OutboxRelay(dataSource, publisher, { pollIntervalMs: config.OUTBOX_POLL_MS, batchSize: 100 }),
+      inject: [DataSource, EventPublisher],
+    },
+    { provide: OutboxWriter, useFactory: (tx: TransactionContext) => new OutboxWriter(tx), inject: [TransactionContext] },
+    {
+      provide: UnitOfWork,
+      useFactory: (tx: TransactionContext, writer: OutboxWriter, relay: OutboxRelay) => new UnitOfWork(tx, writer, relay),
+      inject: [TransactionContext, OutboxWriter, OutboxRelay],
+    },
+    {
+      provide: Readiness,
+      useFactory: (dataSource: DataSource, nats: NatsConnectionHealth) => {
+        const readiness = new Readiness();
+        readiness.register({ name: 'postgres', check: async () => (await dataSource.query('SELECT 1 AS ok')).length === 1 });
+        readiness.register({ name: 'nats', check: () => nats.healthy });
+        return readiness;
+      },
+      inject: [DataSource, NatsConnectionHealth],
+    },
+  ];
+}

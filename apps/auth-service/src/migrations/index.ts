@@ -1,0 +1,27 @@
+import { createServiceDataSource, migrateSchema } from '@signoff/persistence';
+import { CreateAuthSchema1763712000000 } from './1763712000000-create-auth-schema';
+
+/** The Postgres schema auth-service owns; nothing else writes to it. */
+export const AUTH_SCHEMA = 'auth';
+
+/** Every migration, oldest first. Used by the service, the stack launcher and the tests' template key. */
+export const AUTH_MIGRATIONS = [CreateAuthSchema1763712000000];
+
+/** Creates the schema if missing and runs pending migrations, on a DataSource of its own. */
+export async function runAuthMigrations(databaseUrl: string): Promise<void> {
+  const dataSource = createServiceDataSource({
+    url: databaseUrl,
+    schema: AUTH_SCHEMA,
+    entities: [],
+    migrations: AUTH_MIGRATIONS,
+    poolSize: 1,
+    applicationName: 'auth-service-migrate',
+    // DDL on a busy database may wait for locks longer than a request would.
+    statementTimeoutMs: 60_000,
+  });
+  try {
+    await migrateSchema(dataSource, AUTH_SCHEMA);
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionContext } from '@signoff/persistence';
+import { SelectQueryBuilder } from 'typeorm';
+import { Session } from './session.entity';
+import { sessionRevokedError, unknownSessionError } from './session-errors';
+
+/**
+ * Reads and locks session rows. Every `lock*` takes the row `FOR UPDATE` and so needs a
+ * transaction (TypeORM refuses a pessimistic lock outside one). Lock order across the service:
+ * account row first, then session rows by id; refresh and single-session revokes lock one
+ * session and never an account, so no cycle can form.
+ */
+@Injectable()
+export class SessionStore {
+  constructor(private readonly tx: TransactionContext) {}
+
+  findOwned(accountId: string, sessionId: string): Promise<Session | null> {
+    return this.owned(accountId, sessionId).getOne();
+  }
+
+  lockOwned(accountId: string, sessionId: string): Promise<Session | null> {
+    return this.owned(accountId, sessionId).setLock('pessimistic_write').getOne();
+  }
+
+  lockById(sessionId: string): Promise<Session | null> {
+    return this.query().where('s.id = :sessionId', { sessionId }).setLock('pessimistic_write').getOne();
+  }
+
+  /** The device's session that is not revoked (at most one: a unique partial index says so). */
+  lockLiveOnDevice(accountId: string, deviceId: string): Promise<Session | null> {
+    return this.query()
+      .where('s.accountId = :accountId AND s.deviceId = :deviceId AND s.revokedAt IS NULL', { accountId, deviceId })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /** Every session of the account not yet revoked, optionally but one, locked in id order. */
+  lockLiveOfAccount(accountId: string, exceptSessionId?: string): Promise<Session[]> {
+    const query = this.query().where('s.accountId = :accountId AND s.revokedAt IS NULL', { accountId });
+    if (exceptSessionId) query.andWhere('s.id <> :exceptSessionId', { exceptSessionId });
+    return query.orderBy('s.id', 'ASC').setLock('pessimistic_write').getMany();
+  }
+
+  /** The caller's own session, which must exist and not be revoked. */
+  async requireLive(accountId: string, sessionId: string, options: { lock: boolean }): Promise<Session> {
+    const session = options.lock ? await this.lockOwned(accountId, sessionId) : await this.findOwned(accountId, sessionId);
+    if (!session) throw unknownSessionError();
+    if (session.revokedAt) throw sessionRevokedError(session);
+    return session;
+  }
+
+  async insert(session: Session): Promise<void> {
+    await this.tx.repo(Session).insert(session);
+  }
+
+  async markRevoked(sessionIds: string[], revocation: { id: string; reason: Session['revokeReason']; at: Date }): Promise<void> {
+    if (sessionIds.length === 0) return;
+    await this.tx
+      .repo(Session)
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: revocation.at, revocationId: revocation.id, revokeReason: revocation.reason })
+      .where('id IN (:...sessionIds) AND revoked_at IS NULL', { sessionIds })
+      .execute();
+  }
+
+  async touch(sessionId: string, usedAt: Date, idleExpiresAt: Date): Promise<void> {
+    await this.tx.repo(Session).update({ id: sessionId }, { lastUsedAt: usedAt, idleExpiresAt });
+  }
+
+  private owned(accountId: string, sessionId: string): SelectQueryBuilder<Session> {
+    return this.query().where('s.id = :sessionId AND s.accountId = :accountId', { sessionId, accountId });
+  }
+
+  private query(): SelectQueryBuilder<Session> {
+    return this.tx.repo(Session).createQueryBuilder('s');
+  }
+}

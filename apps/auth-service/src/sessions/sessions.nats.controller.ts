@@ -1,0 +1,21 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { LoginReply, LoginRequest, RefreshReply, RefreshRequest, RpcSubject } from '@signoff/contracts';
+import { RpcContract } from '../core/rpc-contract.decorator';
+import { SessionsService } from './sessions.service';
+
+@Controller()
+@RpcContract()
+export class SessionsNatsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @MessagePattern(RpcSubject.login)
+  login(@Payload() request: LoginRequest): Promise<LoginReply> {
+    return this.sessions.login(request);
+  }
+
+  @MessagePattern(RpcSubject.refresh)
+  refresh(@Payload() request: RefreshRequest): Promise<RefreshReply> {
+    return this.sessions.refresh(request);
+  }
+}

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { EventSubject, LoginReply, LoginRequest, RefreshReply, RefreshRequest, SignoffError } from '@signoff/contracts';
+import { AccountStore } from '../accounts/account.store';
+import { normalizeEmail } from '../accounts/email';
+import { AuthConfig } from '../config/auth.config';
+import { PasswordHasher } from '../credentials/password-hasher';
+import { UnitOfWork } from '../outbox/unit-of-work';
+import { RevocationsService } from '../revocations/revocations.service';
+import { AccessTokenIssuer } from '../tokens/access-token-issuer';
+import { RefreshTokenStore } from '../tokens/refresh-token.store';
+import { Session } from './session.entity';
+import { sessionRevokedError } from './session-errors';
+import { SessionStore } from './session.store';
+
+type RefreshOutcome = { kind: 'rotated'; reply: RefreshReply } | { kind: 'reused'; session: Session; revocationId: string };
+
+/**
+ * Sign-in and refresh. Access tokens are minted inside the transaction, while the session row
+ * is locked: a token is ready before any revoke waiting on that row can commit, so a refresh
+ * that succeeds was serialised before the revoke (DESIGN, invariant 1), and it carries the
+ * epoch as it stood then.
+ */
+@Injectable()
+export class SessionsService {
+  private readonly logger = new Logger(SessionsService.name);
+
+  constructor(
+    private readonly config: AuthConfig,
+    private readonly uow: UnitOfWork,
+    private readonly accounts: AccountStore,
+    private readonly sessions: SessionStore,
+    private readonly refreshTokens: RefreshTokenStore,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: AccessTokenIssuer,
+    private readonly revocations: RevocationsService,
+  ) {}
+
+  async login(request: LoginRequest): Promise<LoginReply> {
+    const found = await this.accounts.findByEmail(normalizeEmail(request.email));
+    const valid = found ? await this.hasher.verify(found.passwordHash, request.password) : await this.hasher.verifyWithoutAccount(request.password);
+    if (!found || !valid) throw invalidCredentials();
+
+    return this.uow.run(async () => {
+      const account = await this.accounts.lockById(found.id);
+      if (!account) throw invalidCredentials();
+      const now = new Date();
+      const sessionId = randomUUID();
+      const previous = await this.sessions.lockLiveOnDevice(account.id, request.device.id);
+      if (previous) {
+        await this.revocations.revokeSessions({
+          accountId: account.id,
+          sessions: [previous],
+          scope: 'session',
+          reason: 'replaced_by_new_sign_in',
+          requestedBySessionId: sessionId,
+        });
+      }
+      const absoluteExpiresAt = addSeconds(now, this.config.REFRESH_ABSOLUTE_SECONDS);
+      await this.sessions.insert({
+        id: sessionId,
+        accountId: account.id,
+        deviceId: request.device.id,
+        deviceType: request.device.type,
+        profileId: null,
+        createdAt: now,
+        lastUsedAt: now,
+        idleExpiresAt: earliest(addSeconds(now, this.config.REFRESH_IDLE_SECONDS), absoluteExpiresAt),
+        absoluteExpiresAt,
+        revokedAt: null,
+        revocationId: null,
+        revokeReason: null,
+      });
+      const refreshToken = await this.refreshTokens.issue(sessionId, now);
+      await this.uow.emit(EventSubject.sessionStarted, {
+        eventId: randomUUID(),
+        occurredAt: now.toISOString(),
+        accountId: account.id,
+        sessionId,
+        device: request.device,
+        ...(request.ip ? { ip: request.ip } : {}),
+        ...(request.userAgent ? { userAgent: request.userAgent } : {}),
+      });
+      const { accessToken, expiresIn } = await this.tokens.issue({ accountId: account.id, sessionId, deviceId: request.device.id, epoch: account.epoch, plan: account.plan });
+      this.logger.log(`signed in accountId=${account.id} sessionId=${sessionId} deviceId=${request.device.id}`);
+      return { accessToken, refreshToken, expiresIn, sessionId, accountId: account.id };
+    });
+  }
+
+  /**
+   * Rotates a refresh token. The session row is locked before anything is decided, and the
+   * token row is read again under that lock: a concurrent refresh or revoke has either
+   * committed (and is seen) or waits for us.
+   */
+  async refresh(request: RefreshRequest): Promise<RefreshReply> {
+    const presented = await this.refreshTokens.findByToken(request.refreshToken);
+    if (!presented) throw new SignoffError('REFRESH_TOKEN_INVALID', 'this refresh token is not valid');
+
+    const outcome = await this.uow.run(async (): Promise<RefreshOutcome> => {
+      const session = await this.sessions.lockById(presented.sessionId);
+      const token = await this.refreshTokens.findByToken(request.refreshToken);
+      if (!session || !token) throw new SignoffError('REFRESH_TOKEN_INVALID', 'this refresh token is not valid');
+      if (session.revokedAt) throw sessionRevokedError(session);
+
+      const now = new Date();
+      if (token.supersededAt) {
+        // Reuse of a rotated token: whoever holds the chain, the session is compromised
+        // (RFC 9700 §4.14.2). Revoke it here; the error is thrown after the commit.
+        const revocation = await this.revocations.revokeSessions({
+          accountId: session.accountId,
+          sessions: [session],
+          scope: 'session',
+          reason: 'refresh_token_reused',
+          requestedBySessionId: null,
+        });
+        return { kind: 'reused', session: { ...session, revokedAt: revocation.createdAt, revocationId: revocation.id }, revocationId: revocation.id };
+      }
+      if (now >= session.idleExpiresAt || now >= session.absoluteExpiresAt) {
+        throw new SignoffError('SESSION_EXPIRED', 'this session has expired; sign in again');
+      }
+
+      const account = await this.accounts.findById(session.accountId);
+      if (!account) throw new SignoffError('REFRESH_TOKEN_INVALID', 'this refresh token is not valid');
+      await this.refreshTokens.supersede(token.id, now);
+      const refreshToken = await this.refreshTokens.issue(session.id, now);
+      await this.sessions.touch(session.id, now, earliest(addSeconds(now, this.config.REFRESH_IDLE_SECONDS), session.absoluteExpiresAt));
+      const { accessToken, expiresIn } = await this.tokens.issue({
+        accountId: account.id,
+        sessionId: session.id,
+        deviceId: session.deviceId,
+        epoch: account.epoch,
+        plan: account.plan,
+      });
+      return { kind: 'rotated', reply: { accessToken, refreshToken, expiresIn, sessionId: session.id } };
+    });
+
+    if (outcome.kind === 'reused') {
+      this.logger.warn(`refresh token reused; session revoked sessionId=${outcome.session.id} revocationId=${outcome.revocationId}`);
+      const revoked = sessionRevokedError(outcome.session);
+      throw new SignoffError('REFRESH_TOKEN_REUSED', 'this refresh token was already used; the session has been signed out', revoked.details);
+    }
+    return outcome.reply;
+  }
+}
+
+function invalidCredentials(): SignoffError {
+  return new SignoffError('INVALID_CREDENTIALS', 'the email or password is not correct');
+}
+
+function addSeconds(date: Date, seconds: number): Date {
+  return new Date(date.getTime() + seconds * 1000);
+}
+
+function earliest(a: Date, b: Date): Date {
+  return a.getTime() <= b.getTime() ? a : b;
+}

@@ -1,0 +1,64 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { SignoffError, StepUpReply, StepUpRequest, TOKEN_POLICY } from '@signoff/contracts';
+import { TransactionContext } from '@signoff/persistence';
+import { AccountStore } from '../accounts/account.store';
+import { PasswordHasher } from '../credentials/password-hasher';
+import { SessionStore } from '../sessions/session.store';
+import { hashOpaqueToken, newOpaqueToken, REAUTH_TOKEN_PREFIX } from '../tokens/opaque-token';
+import { ReauthToken } from './reauth-token.entity';
+
+/**
+ * Step-up: a fresh password re-entry buys a reauth token that account-wide actions consume
+ * (ASVS 7.5.1/7.5.2). It is bound to this account and this session, lives five minutes and
+ * works once.
+ */
+@Injectable()
+export class StepUpService {
+  private readonly logger = new Logger(StepUpService.name);
+
+  constructor(
+    private readonly tx: TransactionContext,
+    private readonly sessions: SessionStore,
+    private readonly accounts: AccountStore,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async stepUp(request: StepUpRequest): Promise<StepUpReply> {
+    const session = await this.sessions.requireLive(request.accountId, request.sessionId, { lock: false });
+    const account = await this.accounts.findById(session.accountId);
+    if (!account || !(await this.hasher.verify(account.passwordHash, request.password))) {
+      this.logger.warn(`step-up refused accountId=${request.accountId} sessionId=${request.sessionId}`);
+      throw new SignoffError('STEP_UP_FAILED', 'the password is not correct');
+    }
+    const reauthToken = newOpaqueToken(REAUTH_TOKEN_PREFIX);
+    await this.tx.repo(ReauthToken).insert({
+      tokenHash: hashOpaqueToken(reauthToken),
+      accountId: session.accountId,
+      sessionId: session.id,
+      expiresAt: new Date(Date.now() + TOKEN_POLICY.reauthTtlSeconds * 1000),
+      usedAt: null,
+    });
+    return { reauthToken, expiresIn: TOKEN_POLICY.reauthTtlSeconds };
+  }
+
+  /**
+   * Uses up a reauth token in the caller's transaction. One conditional UPDATE: it must exist,
+   * belong to this account and this session, be unused and unexpired. False otherwise; a
+   * rollback of the caller's transaction gives the token back.
+   */
+  async consume(reauthToken: string, accountId: string, sessionId: string, at: Date): Promise<boolean> {
+    const result = await this.tx
+      .repo(ReauthToken)
+      .createQueryBuilder()
+      .update()
+      .set({ usedAt: at })
+      .where('token_hash = :tokenHash AND account_id = :accountId AND session_id = :sessionId AND used_at IS NULL AND expires_at > :at', {
+        tokenHash: hashOpaqueToken(reauthToken),
+        accountId,
+        sessionId,
+        at,
+      })
+      .execute();
+    return result.affected === 1;
+  }
+}
