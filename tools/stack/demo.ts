@@ -29,13 +29,26 @@ export async function runDemo(gatewayUrls: string[]): Promise<void> {
   const { playbackId } = await tv.startPlayback('demo-title');
   step(`TV signed in on ${first}, streaming (playback ${playbackId}); phone signed in on ${second}`);
 
+  const tvToken = tv.tokens?.accessToken ?? '';
   const signedOut = new Promise<{ revocationId: string }>((resolve) => tv.once('signed-out', resolve));
+  const closed = tv.closed();
+  const { reauthToken } = await phone.request<{ reauthToken: string }>('POST', '/v1/auth/step-up', { password });
+  step('phone confirmed the password (step-up)');
   const started = performance.now();
-  const { revocationId } = await phone.signOutEverywhere(password);
+  const { revocationId } = await phone.request<{ revocationId: string }>('POST', '/v1/sessions/revoke-all', {}, { 'X-Reauth-Token': reauthToken });
   const event = await signedOut;
-  step(`phone signed out of all devices (revocation ${revocationId}); TV received the logout directive after ${(performance.now() - started).toFixed(1)} ms`);
-  await tv.closed();
-  step('TV control channel closed with 4001; its stream has ended');
-  const refused = await fetch(`${first}/v1/auth/whoami`, { headers: { Authorization: `Bearer ${tv.tokens?.accessToken ?? 'gone'}` } });
-  step(`TV's old token now gets HTTP ${refused.status} (tokens forgotten: ${tv.tokens === undefined}); revocation ${event.revocationId === revocationId ? 'matches' : 'differs'}`);
+  const { code } = await closed;
+  step(`phone signed out of all devices (revocation ${revocationId})`);
+  step(`TV got the logout directive ${(performance.now() - started).toFixed(1)} ms after the call, on the other gateway; channel closed with ${code}`);
+  for (const url of [first, second]) {
+    const refused = await fetch(`${url}/v1/auth/whoami`, { headers: { Authorization: `Bearer ${tvToken}` } });
+    const body = (await refused.json()) as { error?: { code: string } };
+    step(`TV's old access token on ${url}: HTTP ${refused.status} ${body.error?.code ?? ''}`);
+  }
+  const tvStream = await fetch(`${first}/v1/playback/sessions/${playbackId}/heartbeat`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${tvToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ positionMs: 1000, state: 'playing' }),
+  });
+  step(`TV's stream heartbeat: HTTP ${tvStream.status}; revocation in directive ${event.revocationId === revocationId ? 'matches' : 'DIFFERS'}`);
 }

@@ -8,6 +8,8 @@ const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
 
 /** A whole Signoff stack for one spec file: its own database, namespace and key prefix. */
 export class TestStack {
+  private readonly clients: DeviceClient[] = [];
+
   private constructor(
     readonly stack: Stack,
     private readonly database: TestDatabase,
@@ -52,6 +54,8 @@ export class TestStack {
   }
 
   async stop(): Promise<void> {
+    // Sockets a failed test left open would keep Jest alive.
+    for (const client of this.clients) client.disconnect();
     await this.stack.stop();
     await this.database.drop();
     await cleanupNamespace({ natsUrl: this.natsUrl, namespace: this.namespace, redisUrl: this.redisUrl, redisPrefix: `${this.namespace}:` });
@@ -72,7 +76,9 @@ export class TestStack {
   }
 
   device(gatewayIndex: number, device: DeviceClientOptions['device'], extra: Partial<DeviceClientOptions> = {}): DeviceClient {
-    return new DeviceClient({ baseUrl: this.gateway(gatewayIndex), device, ...extra });
+    const client = new DeviceClient({ baseUrl: this.gateway(gatewayIndex), device, ...extra });
+    this.clients.push(client);
+    return client;
   }
 }
 
