@@ -15,6 +15,8 @@ export interface StackOptions {
   output: 'inherit' | { logDir: string };
   /** Extra settings for every service (e.g. a short access-token lifetime in a test). */
   env?: Record<string, string>;
+  /** Extra settings for one gateway, by index (e.g. its own NATS_URL through a test proxy). */
+  gatewayEnv?: Array<Record<string, string> | undefined>;
 }
 
 export interface GatewayHandle {
@@ -42,7 +44,7 @@ export class Stack {
         name,
         port,
         url: `http://127.0.0.1:${port}`,
-        process: this.service(name, 'apps/playback-gateway/src/main.ts', port, { GATEWAY_ID: name }),
+        process: this.service(name, 'apps/playback-gateway/src/main.ts', port, { GATEWAY_ID: name, ...options.gatewayEnv?.[index] }),
       };
     });
   }

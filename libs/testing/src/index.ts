@@ -4,3 +4,4 @@ export * from './namespace';
 export * from './expect-eventually';
 export * from './free-port';
 export * from './child-servers';
+export * from './tcp-proxy';

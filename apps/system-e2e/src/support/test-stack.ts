@@ -19,7 +19,9 @@ export class TestStack {
     readonly logDir: string,
   ) {}
 
-  static async start(options: { gateways?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
+  static async start(
+    options: { gateways?: number; env?: Record<string, string>; gatewayEnv?: (servers: { natsUrl: string }) => Array<Record<string, string> | undefined> } = {},
+  ): Promise<TestStack> {
     const servers = await testServers();
     const database = await createEmptyDatabase(servers.adminDatabaseUrl);
     const namespace = uniqueNamespace();
@@ -38,6 +40,7 @@ export class TestStack {
       logLevel: 'info',
       output: { logDir },
       env: options.env,
+      gatewayEnv: options.gatewayEnv?.({ natsUrl: servers.natsUrl }),
     });
     const testStack = new TestStack(stack, database, namespace, servers.natsUrl, servers.redisUrl, logDir);
     try {
