@@ -38,10 +38,12 @@ export class ChildServer {
   /** Stops the server abruptly (SIGKILL to the whole group): a crash, not a shutdown. */
   async kill(): Promise<void> {
     await this.signal('SIGKILL');
+    await waitForPortClosed(this.port, 5_000);
   }
 
   async stop(): Promise<void> {
     await this.signal('SIGTERM');
+    await waitForPortClosed(this.port, 10_000);
   }
 
   async dispose(): Promise<void> {
@@ -79,14 +81,23 @@ export async function startRedisServer(): Promise<ChildServer> {
   return server.start();
 }
 
+function portOpen(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' }, () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/** Waits until the killed server's port refuses connections (its sockets are gone). */
+export async function waitForPortClosed(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await portOpen(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' }, () => (socket.destroy(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
+    if (await portOpen(port)) return;
     if (Date.now() > deadline) throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
