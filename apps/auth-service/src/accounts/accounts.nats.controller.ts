@@ -1,11 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CreateAccountReply, CreateAccountRequest, GetMeRequest, MeReply, RpcSubject } from '@signoff/contracts';
-import { RpcContract } from '../core/rpc-contract.decorator';
 import { AccountsService } from './accounts.service';
 
 @Controller()
-@RpcContract()
 export class AccountsNatsController {
   constructor(private readonly accounts: AccountsService) {}
 

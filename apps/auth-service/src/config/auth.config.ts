@@ -42,8 +42,4 @@ export class AuthConfig extends CommonConfig {
   @Min(60)
   REFRESH_ABSOLUTE_SECONDS: number = TOKEN_POLICY.refreshAbsoluteSeconds;
 
-  @IsInt()
-  @Min(2)
-  @Max(100)
-  DATABASE_POOL_SIZE: number = 10;
 }

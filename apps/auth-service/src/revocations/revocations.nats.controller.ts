@@ -8,11 +8,9 @@ import {
   RpcSubject,
   SignOutDeviceRequest,
 } from '@signoff/contracts';
-import { RpcContract } from '../core/rpc-contract.decorator';
 import { RevocationsService } from './revocations.service';
 
 @Controller()
-@RpcContract()
 export class RevocationsNatsController {
   constructor(private readonly revocations: RevocationsService) {}
 

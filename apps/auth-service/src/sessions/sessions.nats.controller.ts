@@ -1,11 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { LoginReply, LoginRequest, RefreshReply, RefreshRequest, RpcSubject } from '@signoff/contracts';
-import { RpcContract } from '../core/rpc-contract.decorator';
 import { SessionsService } from './sessions.service';
 
 @Controller()
-@RpcContract()
 export class SessionsNatsController {
   constructor(private readonly sessions: SessionsService) {}
 

@@ -1,11 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { ListSigningKeysReply, RpcSubject } from '@signoff/contracts';
-import { RpcContract } from '../core/rpc-contract.decorator';
 import { SigningKeysService } from './signing-keys.service';
 
 @Controller()
-@RpcContract()
 export class SigningKeysNatsController {
   constructor(private readonly keys: SigningKeysService) {}
 

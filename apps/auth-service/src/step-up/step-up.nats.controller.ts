@@ -1,11 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { RpcSubject, StepUpReply, StepUpRequest } from '@signoff/contracts';
-import { RpcContract } from '../core/rpc-contract.decorator';
 import { StepUpService } from './step-up.service';
 
 @Controller()
-@RpcContract()
 export class StepUpNatsController {
   constructor(private readonly stepUps: StepUpService) {}
 

@@ -1,11 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { DeviceActivityV1, NoticeSubject } from '@signoff/contracts';
-import { RpcEdge } from '../core/rpc-edge.decorator';
 import { ActivityService } from './activity.service';
 
 @Controller()
-@RpcEdge()
 export class ActivityNatsController {
   constructor(private readonly activity: ActivityService) {}
 

@@ -12,10 +12,6 @@ export class RegistryConfig extends CommonConfig {
   @Max(65_535)
   HTTP_PORT: number = 3102;
 
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  DATABASE_POOL_SIZE: number = 10;
 
   /** How long the broker waits for an event to be handled before offering it again. */
   @IsInt()

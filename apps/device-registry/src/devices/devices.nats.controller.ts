@@ -1,11 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DeviceHistoryReply, GetDeviceHistoryRequest, ListDevicesReply, ListDevicesRequest, RpcSubject } from '@signoff/contracts';
-import { RpcEdge } from '../core/rpc-edge.decorator';
 import { DevicesService } from './devices.service';
 
 @Controller()
-@RpcEdge()
 export class DevicesNatsController {
   constructor(private readonly devices: DevicesService) {}
 

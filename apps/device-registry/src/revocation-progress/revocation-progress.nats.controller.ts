@@ -1,11 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { GetRevocationProgressRequest, RevocationProgressReply, RpcSubject } from '@signoff/contracts';
-import { RpcEdge } from '../core/rpc-edge.decorator';
 import { RevocationProgressService } from './revocation-progress.service';
 
 @Controller()
-@RpcEdge()
 export class RevocationProgressNatsController {
   constructor(private readonly progress: RevocationProgressService) {}
 

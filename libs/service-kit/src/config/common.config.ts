@@ -16,6 +16,12 @@ export class CommonConfig {
   @IsString()
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/signoff';
 
+  /** Connections each service keeps to PostgreSQL. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DATABASE_POOL_SIZE = 10;
+
   @IsString()
   REDIS_URL = 'redis://127.0.0.1:6379';
 
