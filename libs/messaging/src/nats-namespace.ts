@@ -7,7 +7,7 @@ const VALID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
  * sharing a broker never hear each other. The empty namespace is production: bare subjects.
  */
 export class NatsNamespace {
-  constructor(readonly prefix: string = '') {
+  constructor(readonly prefix = '') {
     if (prefix !== '' && !VALID.test(prefix)) {
       throw new Error(`NATS namespace "${prefix}" must match ${VALID}`);
     }

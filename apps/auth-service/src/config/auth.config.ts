@@ -11,27 +11,27 @@ export class AuthConfig extends CommonConfig {
   @IsInt()
   @Min(0)
   @Max(65_535)
-  HTTP_PORT: number = 3101;
+  HTTP_PORT = 3101;
 
   /** Safety-net poll of the outbox; commits kick the relay at once, this catches lost kicks. */
   @IsInt()
   @Min(10)
   @Max(60_000)
-  OUTBOX_POLL_MS: number = 500;
+  OUTBOX_POLL_MS = 500;
 
   /** argon2id cost. The floors are the OWASP minimum (m=19 MiB, t=2, p=1): config can raise, never lower. */
   @IsInt()
   @Min(19_456)
-  ARGON2_MEMORY_KIB: number = 19_456;
+  ARGON2_MEMORY_KIB = 19_456;
 
   @IsInt()
   @Min(2)
-  ARGON2_TIME_COST: number = 2;
+  ARGON2_TIME_COST = 2;
 
   @IsInt()
   @Min(1)
   @Max(16)
-  ARGON2_PARALLELISM: number = 1;
+  ARGON2_PARALLELISM = 1;
 
   /** Refresh-token lifetimes (sliding idle, hard absolute); defaults are the shared policy. */
   @IsInt()

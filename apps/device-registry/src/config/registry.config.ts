@@ -10,12 +10,12 @@ export class RegistryConfig extends CommonConfig {
   @IsInt()
   @Min(0)
   @Max(65_535)
-  HTTP_PORT: number = 3102;
+  HTTP_PORT = 3102;
 
 
   /** How long the broker waits for an event to be handled before offering it again. */
   @IsInt()
   @Min(1_000)
   @Max(600_000)
-  EVENT_ACK_WAIT_MS: number = 30_000;
+  EVENT_ACK_WAIT_MS = 30_000;
 }
