@@ -4,6 +4,7 @@ import { ensureStream, NatsNamespace, OutboxRelay } from '@signoff/messaging';
 import { NatsConnection } from 'nats';
 import { DataSource } from 'typeorm';
 import { AuthConfig } from '../config/auth.config';
+import { RELAY_DATA_SOURCE } from './core.providers';
 import { NATS_CONNECTION } from './nats-connection-health';
 
 /**
@@ -11,9 +12,8 @@ import { NATS_CONNECTION } from './nats-connection-health';
  * relay publishes; on the way down the relay stops before the connection it publishes on and
  * the database it reads from are closed.
  *
- * `startRpcService` starts the NATS listener before Nest runs these hooks, so nothing that
- * answers a request may depend on them: the signing key and the dummy hash are created lazily
- * as well, and outbox rows written before the relay starts simply wait for it.
+ * (`startRpcService` runs these hooks before the NATS listener subscribes; the signing key and
+ * the dummy hash are still created lazily, which costs nothing and keeps start-up short.)
  */
 @Injectable()
 export class AuthLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -24,6 +24,7 @@ export class AuthLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     private readonly dataSource: DataSource,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly relay: OutboxRelay,
+    @Inject(RELAY_DATA_SOURCE) private readonly relayDataSource: DataSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,6 +39,8 @@ export class AuthLifecycle implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     await this.relay.stop();
     if (!this.nc.isClosed()) await this.nc.close();
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    for (const dataSource of [this.relayDataSource, this.dataSource]) {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    }
   }
 }

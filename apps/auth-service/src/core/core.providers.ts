@@ -9,11 +9,12 @@ import { createAuthDataSource } from '../database/auth-data-source';
 import { UnitOfWork } from '../outbox/unit-of-work';
 import { NATS_CONNECTION, NatsConnectionHealth } from './nats-connection-health';
 
+export const RELAY_DATA_SOURCE = Symbol('RELAY_DATA_SOURCE');
+
 /**
  * The plumbing every feature leans on: config, the one DataSource, the ambient transaction,
- * the JetStream connection, the outbox relay and readiness. Resources are opened here (the
- * RPC listener may take requests before lifecycle hooks run, see `AuthLifecycle`) and closed
- * by `AuthLifecycle` on shutdown.
+ * the JetStream connection, the outbox relay and readiness. Resources are opened here and
+ * closed by `AuthLifecycle` on shutdown.
  */
 export function coreProviders(config: AuthConfig): Provider[] {
   return [
@@ -36,11 +37,22 @@ export function coreProviders(config: AuthConfig): Provider[] {
       useFactory: (nc: NatsConnection) => new EventPublisher(nc.jetstream(), new NatsNamespace(config.NATS_NAMESPACE)),
       inject: [NATS_CONNECTION],
     },
+    // The relay reads the outbox through a small pool of its own: under a burst of sign-outs the
+    // request pool is full of waiting revocations, and the events of those already committed
+    // must not queue behind them.
+    {
+      provide: RELAY_DATA_SOURCE,
+      useFactory: async (): Promise<DataSource> => {
+        const dataSource = createAuthDataSource({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'auth-service-outbox' });
+        await dataSource.initialize();
+        return dataSource;
+      },
+    },
     {
       provide: OutboxRelay,
       useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
         new OutboxRelay(dataSource, publisher, { pollIntervalMs: config.OUTBOX_POLL_MS, batchSize: 100 }),
-      inject: [DataSource, EventPublisher],
+      inject: [RELAY_DATA_SOURCE, EventPublisher],
     },
     { provide: OutboxWriter, useFactory: (tx: TransactionContext) => new OutboxWriter(tx), inject: [TransactionContext] },
     {
