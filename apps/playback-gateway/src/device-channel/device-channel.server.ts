@@ -54,8 +54,9 @@ export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplic
   /** Closes every channel (1012: reconnect elsewhere) so the HTTP server can stop. */
   beforeApplicationShutdown(): void {
     if (this.pingTimer) clearInterval(this.pingTimer);
-    for (const connection of this.connections.all()) {
-      this.release(connection);
+    const all = this.connections.all();
+    this.releaseAll(all);
+    for (const connection of all) {
       connection.socket.close(CLOSE_SERVICE_RESTART, 'gateway restarting');
       connection.socket.terminate();
     }
@@ -95,6 +96,7 @@ export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplic
     // Checked after the upgrade too: a revocation may have arrived while we were verifying.
     const revokedBy = this.feed.view.revocationFor(principal);
     if (revokedBy) {
+      // Never registered: nothing to release.
       this.sendLogout(connection, revokedBy, 'signed_out');
       this.progress.loggedOutOnReconnect({ revocationId: revokedBy, ...ids(principal) }, 'websocket');
       return;
@@ -103,19 +105,25 @@ export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplic
     this.presence.mark(principal.accountId, principal.deviceId);
   }
 
+  /** Sockets first (the latency that matters), bookkeeping (presence, progress) after. */
   private cut(revocation: AppliedRevocation): void {
+    const cut: DeviceConnection[] = [];
     for (const connection of this.connections.ofAccount(revocation.accountId)) {
       const revokedBy = this.feed.view.revocationFor(connection.principal);
       if (!revokedBy) continue;
       this.sendLogout(connection, revokedBy, revocation.reason);
-      this.progress.cut({ revocationId: revokedBy, ...ids(connection.principal) });
-      this.logger.debug(`revocation ${revokedBy}: cut device ${connection.principal.deviceId}`);
+      cut.push(connection);
     }
+    if (cut.length === 0) return;
+    this.releaseAll(cut);
+    for (const connection of cut) {
+      this.progress.cut({ revocationId: connection.loggedOutBy as string, ...ids(connection.principal) });
+    }
+    this.logger.debug(`revocation ${revocation.revocationId}: cut ${cut.length} device(s)`);
   }
 
   private sendLogout(connection: DeviceConnection, revocationId: string, reason: string): void {
     connection.loggedOutBy = revocationId;
-    this.release(connection);
     const directive: LogoutDirective = { type: 'logout', revocationId, reason, purgeDownloads: true };
     connection.socket.send(JSON.stringify(directive));
     connection.socket.close(CLOSE_SIGNED_OUT, 'signed out');
@@ -138,9 +146,18 @@ export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplic
   }
 
   private release(connection: DeviceConnection): void {
-    if (!this.connections.remove(connection)) return;
-    const { accountId, deviceId } = connection.principal;
-    if (!this.connections.holdsDevice(accountId, deviceId)) this.presence.clear(accountId, deviceId);
+    this.releaseAll([connection]);
+  }
+
+  /** Forgets the connections and clears the presence of devices this gateway no longer holds. */
+  private releaseAll(connections: DeviceConnection[]): void {
+    const gone: Array<{ accountId: string; deviceId: string }> = [];
+    for (const connection of connections) {
+      if (!this.connections.remove(connection)) continue;
+      const { accountId, deviceId } = connection.principal;
+      if (!this.connections.holdsDevice(accountId, deviceId)) gone.push({ accountId, deviceId });
+    }
+    this.presence.clearMany(gone);
   }
 
   private pingAll(): void {

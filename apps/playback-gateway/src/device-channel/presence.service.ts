@@ -37,7 +37,15 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   }
 
   clear(accountId: string, deviceId: string): void {
-    this.run(this.redis.eval(CLEAR_IF_MINE, 1, RedisKey.presence(accountId, deviceId), this.gatewayId));
+    this.clearMany([{ accountId, deviceId }]);
+  }
+
+  /** One round trip for every device a revocation released here. */
+  clearMany(devices: ReadonlyArray<{ accountId: string; deviceId: string }>): void {
+    if (devices.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const d of devices) pipeline.eval(CLEAR_IF_MINE, 1, RedisKey.presence(d.accountId, d.deviceId), this.gatewayId);
+    this.run(pipeline.exec());
   }
 
   private async refreshAll(): Promise<void> {

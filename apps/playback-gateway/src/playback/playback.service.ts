@@ -44,7 +44,8 @@ export class PlaybackService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.feed.onRevocation((revocation) => void this.endForRevocation(revocation));
+    // After this turn of the event loop: the device channel cuts sockets first.
+    this.feed.onRevocation((revocation) => setImmediate(() => void this.endForRevocation(revocation)));
   }
 
   async start(principal: Principal, titleId: string, profileId?: string): Promise<{ playbackId: string }> {
