@@ -11,7 +11,13 @@ export class OutboxWriter {
       throw new Error(`outbox write of ${subject} outside a transaction would not be atomic with its cause`);
     }
     const plain = JSON.parse(JSON.stringify(payload)) as Record<string, unknown> & { eventId: string };
-    const repo = this.tx.repo(OutboxMessage);
-    await repo.save(repo.create({ eventId: plain.eventId, subject, payload: plain }), { reload: false });
+    await this.tx.manager
+      .createQueryBuilder()
+      .insert()
+      .into(OutboxMessage)
+      .values({ eventId: plain.eventId, subject, payload: () => ':payload' })
+      .setParameter('payload', JSON.stringify(plain))
+      .updateEntity(false)
+      .execute();
   }
 }

@@ -24,8 +24,11 @@ export class AccountStore {
     return this.tx.repo(Account).createQueryBuilder('a').where('a.id = :accountId', { accountId }).setLock('pessimistic_write').getOne();
   }
 
-  /** Increments the epoch of a locked account and returns the new value. */
-  async bumpEpoch(accountId: string): Promise<number> {
+  /**
+   * Increments the account's epoch and returns the new value (undefined: no such account).
+   * The UPDATE takes the account row lock, so it serialises with sign-ins like `lockById`.
+   */
+  async bumpEpoch(accountId: string): Promise<number | undefined> {
     const result = await this.tx
       .repo(Account)
       .createQueryBuilder()
@@ -35,8 +38,7 @@ export class AccountStore {
       .returning(['epoch'])
       .execute();
     const rows = result.raw as Array<{ epoch: number }>;
-    if (rows.length !== 1) throw new Error(`account ${accountId} vanished while locked`);
-    return rows[0].epoch;
+    return rows[0]?.epoch;
   }
 
   async insert(account: Account, profiles: Profile[]): Promise<void> {

@@ -94,28 +94,34 @@ export class RevocationsService {
     return this.uow.run(async () => {
       const consumed = await this.stepUps.consume(request.reauthToken, request.accountId, request.sessionId, new Date());
       if (!consumed) throw new SignoffError('REAUTH_REQUIRED', 'confirm your password first (step-up) to sign out every device');
-      const account = await this.accounts.lockById(request.accountId);
-      if (!account) throw unknownSessionError();
-      // The caller's session first (lock order: account, then sessions by id). A session
-      // revoked since its step-up may not act.
+      // Lock order: account row (taken by the epoch bump), then the caller's session. A session
+      // revoked since its step-up may not act; the whole transaction then rolls back.
+      const epoch = await this.accounts.bumpEpoch(request.accountId);
+      if (epoch === undefined) throw unknownSessionError();
       const caller = await this.sessions.requireLive(request.accountId, request.sessionId, { lock: true });
-      const epoch = await this.accounts.bumpEpoch(account.id);
-      const others = await this.sessions.lockLiveOfAccount(account.id, caller.id);
-      const revoked = request.includeCurrent ? [caller, ...others] : others;
-      const at = new Date();
-      const revocation = await this.record({ accountId: account.id, sessions: revoked, scope: 'all_devices', reason: 'sign_out_all', requestedBySessionId: caller.id }, at);
+      const revocation = await this.insertRevocation(
+        { accountId: request.accountId, scope: 'all_devices', reason: 'sign_out_all', requestedBySessionId: caller.id },
+        new Date(),
+      );
+      const revoked = await this.sessions.revokeLiveOfAccount(
+        request.accountId,
+        { id: revocation.id, reason: 'sign_out_all' },
+        request.includeCurrent ? undefined : caller.id,
+      );
+      // The event happened when the last session was revoked (after any lock wait).
+      const at = new Date(Math.max(revocation.createdAt.getTime(), ...revoked.map((s) => (s.revokedAt as Date).getTime())));
       await this.uow.emit(EventSubject.accountEpochBumped, {
         eventId: randomUUID(),
         occurredAt: at.toISOString(),
         revocationId: revocation.id,
-        accountId: account.id,
+        accountId: request.accountId,
         epoch,
         ...(request.includeCurrent ? {} : { exceptSessionId: caller.id }),
         sessionIds: revoked.map((s) => s.id),
         deviceIds: revoked.map((s) => s.deviceId),
         reason: 'sign_out_all',
       });
-      this.logger.log(`signed out all devices accountId=${account.id} revocationId=${revocation.id} epoch=${epoch} sessions=${revoked.length}`);
+      this.logger.log(`signed out all devices accountId=${request.accountId} revocationId=${revocation.id} epoch=${epoch} sessions=${revoked.length}`);
       return { revocationId: revocation.id };
     });
   }
@@ -144,6 +150,15 @@ export class RevocationsService {
 
   /** The revocation row, then the sessions pointing at it (the foreign key wants that order). */
   private async record(input: RevokeSessionsInput, at: Date): Promise<Revocation> {
+    const revocation = await this.insertRevocation(input, at);
+    await this.sessions.markRevoked(
+      input.sessions.map((s) => s.id),
+      { id: revocation.id, reason: input.reason, at },
+    );
+    return revocation;
+  }
+
+  private async insertRevocation(input: Omit<RevokeSessionsInput, 'sessions'>, at: Date): Promise<Revocation> {
     const revocation: Revocation = {
       id: randomUUID(),
       accountId: input.accountId,
@@ -153,10 +168,6 @@ export class RevocationsService {
       createdAt: at,
     };
     await this.tx.repo(Revocation).insert(revocation);
-    await this.sessions.markRevoked(
-      input.sessions.map((s) => s.id),
-      { id: revocation.id, reason: input.reason, at },
-    );
     return revocation;
   }
 }

@@ -34,11 +34,30 @@ export class SessionStore {
       .getOne();
   }
 
-  /** Every session of the account not yet revoked, optionally but one, locked in id order. */
-  lockLiveOfAccount(accountId: string, exceptSessionId?: string): Promise<Session[]> {
-    const query = this.query().where('s.accountId = :accountId AND s.revokedAt IS NULL', { accountId });
-    if (exceptSessionId) query.andWhere('s.id <> :exceptSessionId', { exceptSessionId });
-    return query.orderBy('s.id', 'ASC').setLock('pessimistic_write').getMany();
+  /**
+   * Revokes every live session of the account (optionally but one) in one statement and returns
+   * them. Callers hold the account row lock, so two such updates never interleave. A row's
+   * `revoked_at` is the clock when the row was updated, i.e. after any refresh holding its lock
+   * has committed: a rotation serialised before the revoke is never stamped after it.
+   */
+  async revokeLiveOfAccount(
+    accountId: string,
+    revocation: { id: string; reason: Session['revokeReason'] },
+    exceptSessionId?: string,
+  ): Promise<Array<Pick<Session, 'id' | 'deviceId' | 'revokedAt'>>> {
+    const query = this.tx
+      .repo(Session)
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: () => 'clock_timestamp()', revocationId: revocation.id, revokeReason: revocation.reason })
+      .where('account_id = :accountId AND revoked_at IS NULL', { accountId });
+    if (exceptSessionId) query.andWhere('id <> :exceptSessionId', { exceptSessionId });
+    const result = await query.returning('"id", "device_id", "revoked_at"').execute();
+    return (result.raw as Array<{ id: string; device_id: string; revoked_at: Date }>).map((row) => ({
+      id: row.id,
+      deviceId: row.device_id,
+      revokedAt: row.revoked_at,
+    }));
   }
 
   /** The caller's own session, which must exist and not be revoked. */
