@@ -15,6 +15,8 @@ export interface StackOptions {
   output: 'inherit' | { logDir: string };
   /** Extra settings for every service (e.g. a short access-token lifetime in a test). */
   env?: Record<string, string>;
+  /** Extra settings for auth-service alone (e.g. its event connection through a test proxy). */
+  authEnv?: Record<string, string>;
   /** Extra settings for one gateway, by index (e.g. its own NATS_URL through a test proxy). */
   gatewayEnv?: Array<Record<string, string> | undefined>;
 }
@@ -36,7 +38,7 @@ export class Stack {
   readonly gateways: GatewayHandle[];
 
   constructor(private readonly options: StackOptions) {
-    this.auth = this.service('auth-service', 'apps/auth-service/src/main.ts', options.authPort);
+    this.auth = this.service('auth-service', 'apps/auth-service/src/main.ts', options.authPort, options.authEnv);
     this.registry = this.service('device-registry', 'apps/device-registry/src/main.ts', options.registryPort);
     this.gateways = options.gatewayPorts.map((port, index) => {
       const name = `playback-gateway-${index + 1}`;

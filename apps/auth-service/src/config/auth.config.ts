@@ -1,6 +1,6 @@
 import { TOKEN_POLICY } from '@signoff/contracts';
 import { CommonConfig } from '@signoff/service-kit';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsString, Max, Min } from 'class-validator';
 
 /**
  * auth-service settings. Read from the environment once by `loadConfig(AuthConfig)` in
@@ -12,6 +12,13 @@ export class AuthConfig extends CommonConfig {
   @Min(0)
   @Max(65_535)
   HTTP_PORT = 3101;
+
+  /**
+   * Where events are published (JetStream), if not `NATS_URL`: the relay's connection is separate
+   * from the request/reply transport's anyway, and an operator may point it elsewhere.
+   */
+  @IsString()
+  EVENTS_NATS_URL = '';
 
   /** Safety-net poll of the outbox; commits kick the relay at once, this catches lost kicks. */
   @IsInt()

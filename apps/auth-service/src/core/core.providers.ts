@@ -30,7 +30,7 @@ export function coreProviders(config: AuthConfig): Provider[] {
     { provide: TransactionContext, useFactory: (dataSource: DataSource) => new TransactionContext(dataSource), inject: [DataSource] },
     // A connection of its own for JetStream, apart from the RPC transport's: publishing
     // events must not queue behind (or die with) request traffic.
-    { provide: NATS_CONNECTION, useFactory: () => connectNats(config.NATS_URL, 'auth-service-events') },
+    { provide: NATS_CONNECTION, useFactory: () => connectNats(config.EVENTS_NATS_URL || config.NATS_URL, 'auth-service-events') },
     { provide: NatsConnectionHealth, useFactory: (nc: NatsConnection) => new NatsConnectionHealth(nc), inject: [NATS_CONNECTION] },
     {
       provide: EventPublisher,

@@ -20,7 +20,12 @@ export class TestStack {
   ) {}
 
   static async start(
-    options: { gateways?: number; env?: Record<string, string>; gatewayEnv?: (servers: { natsUrl: string }) => Array<Record<string, string> | undefined> } = {},
+    options: {
+      gateways?: number;
+      env?: Record<string, string>;
+      authEnv?: Record<string, string>;
+      gatewayEnv?: (servers: { natsUrl: string }) => Array<Record<string, string> | undefined>;
+    } = {},
   ): Promise<TestStack> {
     const servers = await testServers();
     const database = await createEmptyDatabase(servers.adminDatabaseUrl);
@@ -40,6 +45,7 @@ export class TestStack {
       logLevel: 'info',
       output: { logDir },
       env: options.env,
+      authEnv: options.authEnv,
       gatewayEnv: options.gatewayEnv?.({ natsUrl: servers.natsUrl }),
     });
     const testStack = new TestStack(stack, database, namespace, servers.natsUrl, servers.redisUrl, logDir);
