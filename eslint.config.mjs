@@ -2,6 +2,22 @@
 // framework, test helpers only from tests) and a strict TypeScript baseline.
 import nx from '@nx/eslint-plugin';
 
+const layers = ['type:contracts', 'type:data-access', 'type:util'];
+const boundaries = (extra) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    depConstraints: [
+      { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', ...extra], bannedExternalImports: ['@nestjs/*', 'typeorm', 'nats', 'ioredis', 'pg', 'express', 'ws'] },
+      { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: [...layers, ...extra] },
+      { sourceTag: 'type:util', onlyDependOnLibsWithTags: [...layers, ...extra] },
+      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...layers, 'type:testing'] },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...layers, 'type:testing'] },
+      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...layers, 'type:testing'] },
+    ],
+  },
+];
+
 const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts', 'apps/system-e2e/**/*.ts'];
 
 export default [
@@ -11,20 +27,7 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          depConstraints: [
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: ['@nestjs/*', 'typeorm', 'nats', 'ioredis', 'pg', 'express', 'ws'] },
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:contracts', 'type:data-access', 'type:util'] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:contracts', 'type:data-access', 'type:util'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:data-access', 'type:util', 'type:testing'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:data-access', 'type:util', 'type:testing'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:data-access', 'type:util', 'type:testing'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries([]),
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -38,7 +41,12 @@ export default [
     },
   },
   {
+    // Specs of any project may use the test helpers.
     files: testFiles,
-    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(['type:testing']),
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
   },
 ];

@@ -30,21 +30,27 @@ export class DeviceHistoryRepository {
   constructor(private readonly db: Database) {}
 
   async append(entry: NewHistoryEntry): Promise<void> {
-    await this.db.rows(
-      `INSERT INTO ${Table.deviceHistory} (account_id, device_id, kind, at, session_id, revocation_id, detail)
-       VALUES ($1, $2, $3, $4::timestamptz, $5, $6, $7)`,
-      [entry.accountId, entry.deviceId, entry.kind, entry.at, entry.sessionId ?? null, entry.revocationId ?? null, entry.detail ?? null],
-    );
+    await this.appendMany([entry]);
   }
 
-  /** One revocation's entry for each listed device, in one statement. */
-  async appendRevocation(input: { accountId: string; revocationId: string; at: string; reason: string; deviceIds: string[]; sessionIds: string[] }): Promise<void> {
-    if (input.deviceIds.length === 0) return;
+  /** Entries in one statement, stored in the order given (which orders entries of equal time). */
+  async appendMany(entries: readonly NewHistoryEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     await this.db.rows(
       `INSERT INTO ${Table.deviceHistory} (account_id, device_id, kind, at, session_id, revocation_id, detail)
-       SELECT $1, p.device_id, 'revocation', $2::timestamptz, p.session_id, $3, $4
-       FROM unnest($5::text[], $6::uuid[]) AS p(device_id, session_id)`,
-      [input.accountId, input.at, input.revocationId, input.reason, input.deviceIds, input.sessionIds],
+       SELECT e.account_id, e.device_id, e.kind, e.at, e.session_id, e.revocation_id, e.detail
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::uuid[], $6::uuid[], $7::text[])
+         WITH ORDINALITY AS e(account_id, device_id, kind, at, session_id, revocation_id, detail, n)
+       ORDER BY e.n`,
+      [
+        entries.map((e) => e.accountId),
+        entries.map((e) => e.deviceId),
+        entries.map((e) => e.kind),
+        entries.map((e) => e.at),
+        entries.map((e) => e.sessionId ?? null),
+        entries.map((e) => e.revocationId ?? null),
+        entries.map((e) => e.detail ?? null),
+      ],
     );
   }
 

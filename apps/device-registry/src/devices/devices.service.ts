@@ -137,17 +137,26 @@ export class DevicesService {
   }
 
   /**
-   * Marks devices signed out by a revocation — only where the device still runs the revoked
-   * session: a device that signed in again since keeps its new session.
+   * Marks devices signed out by revocations — only where the device still runs the revoked
+   * session: a device that signed in again since keeps its new session. One statement for all;
+   * a device already signed out keeps its time, and of two entries for the same session the
+   * first one counts (as if they had been applied one after the other).
    */
-  async markSignedOut(input: { accountId: string; at: string; deviceIds: string[]; sessionIds: string[] }): Promise<void> {
-    if (input.deviceIds.length === 0) return;
+  async markSignedOut(entries: ReadonlyArray<{ accountId: string; deviceId: string; sessionId: string; at: string }>): Promise<void> {
+    const seen = new Set<string>();
+    const first = entries.filter((e) => {
+      const key = `${e.accountId.toLowerCase()} ${e.sessionId.toLowerCase()} ${e.deviceId}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (first.length === 0) return;
     await this.db.rows(
       `UPDATE ${Table.devices} d
-       SET signed_out_at = COALESCE(d.signed_out_at, $2::timestamptz), updated_at = now()
-       FROM unnest($3::text[], $4::uuid[]) AS p(device_id, session_id)
-       WHERE d.account_id = $1 AND d.device_id = p.device_id AND d.session_id = p.session_id`,
-      [input.accountId, input.at, input.deviceIds, input.sessionIds],
+       SET signed_out_at = COALESCE(d.signed_out_at, p.at), updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[]) AS p(account_id, device_id, session_id, at)
+       WHERE d.account_id = p.account_id AND d.device_id = p.device_id AND d.session_id = p.session_id`,
+      [first.map((e) => e.accountId), first.map((e) => e.deviceId), first.map((e) => e.sessionId), first.map((e) => e.at)],
     );
   }
 }

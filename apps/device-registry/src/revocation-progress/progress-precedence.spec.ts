@@ -1,5 +1,5 @@
-import { EventSubject, PROGRESS_STATES, ProgressState } from '@signoff/contracts';
-import { advancesProgress, revocationScope } from './progress-precedence';
+import { EventSubject, PROGRESS_RANK, PROGRESS_STATES, ProgressState } from '@signoff/contracts';
+import { advancesProgress, progressRankSql, revocationScope, strongestReport } from './progress-precedence';
 
 describe('advancesProgress', () => {
   it.each<[ProgressState, ProgressState]>([
@@ -42,5 +42,28 @@ describe('revocationScope', () => {
 
   it.each(['logout', 'refresh_token_reused', 'replaced_by_new_sign_in'] as const)('a session revoked for %s covers the session', (reason) => {
     expect(revocationScope(EventSubject.sessionRevoked, reason)).toBe('session');
+  });
+});
+
+describe('strongestReport', () => {
+  const r = (state: ProgressState, n: number) => ({ state, n });
+
+  it('keeps the first report of the highest rank, as reports applied one by one would', () => {
+    expect(strongestReport([r('cut', 1), r('acknowledged', 2)])).toEqual(r('acknowledged', 2));
+    expect(strongestReport([r('acknowledged', 1), r('cut', 2)])).toEqual(r('acknowledged', 1));
+    expect(strongestReport([r('logged_out_on_reconnect', 1), r('acknowledged', 2)])).toEqual(r('logged_out_on_reconnect', 1));
+    expect(strongestReport([r('cut', 1), r('cut', 2), r('acknowledged', 3), r('logged_out_on_reconnect', 4)])).toEqual(r('acknowledged', 3));
+  });
+
+  it('needs at least one report', () => {
+    expect(() => strongestReport([])).toThrow();
+  });
+});
+
+describe('progressRankSql', () => {
+  it('writes every rank of PROGRESS_RANK into one CASE over the given expression', () => {
+    const sql = progressRankSql('EXCLUDED.state');
+    expect(sql.startsWith('(CASE EXCLUDED.state ')).toBe(true);
+    for (const state of PROGRESS_STATES) expect(sql).toContain(`WHEN '${state}' THEN ${PROGRESS_RANK[state]}`);
   });
 });

@@ -9,6 +9,32 @@ export function advancesProgress(current: ProgressState, next: ProgressState): b
   return PROGRESS_RANK[next] > PROGRESS_RANK[current];
 }
 
+/**
+ * The same rank in SQL, for set-based statements: `PROGRESS_RANK` written out as a CASE over a
+ * state-valued expression (e.g. `EXCLUDED.state`), so SQL and `advancesProgress` never disagree.
+ * An unknown state ranks NULL, and a comparison with NULL never advances anything.
+ */
+export function progressRankSql(expression: string): string {
+  const cases = Object.entries(PROGRESS_RANK).map(([state, rank]) => {
+    // Interpolated into SQL: only ever the constants above, and checked to stay plain.
+    if (!/^[a-z_]+$/.test(state) || !Number.isInteger(rank)) throw new Error(`unexpected progress rank ${state}=${rank}`);
+    return `WHEN '${state}' THEN ${rank}`;
+  });
+  return `(CASE ${expression} ${cases.join(' ')} END)`;
+}
+
+/**
+ * What one-by-one handling of a device's reports, in order, leaves: each report moves the state
+ * only forward, so the outcome is the first report of the highest rank. (Whether it beats the
+ * state already stored is for the database to decide, by the same rank.)
+ */
+export function strongestReport<T extends { state: ProgressState }>(reports: readonly T[]): T {
+  if (reports.length === 0) throw new Error('strongestReport of no reports');
+  let strongest = reports[0];
+  for (const report of reports) if (advancesProgress(strongest.state, report.state)) strongest = report;
+  return strongest;
+}
+
 /** What a revocation event covered, for its progress page. */
 export function revocationScope(subject: typeof EventSubject.sessionRevoked | typeof EventSubject.accountEpochBumped, reason: RevocationReason): RevocationScope {
   if (subject === EventSubject.accountEpochBumped) return 'all_devices';

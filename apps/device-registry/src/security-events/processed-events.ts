@@ -1,20 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Table } from '../core/database';
 
-/** Ids of events already applied. Claimed in the transaction of the event's effect. */
+/** Ids of events already applied. Claimed in the transaction of the events' effect. */
 @Injectable()
 export class ProcessedEvents {
   constructor(private readonly db: Database) {}
 
   /**
-   * True if this event was not applied before (and now counts as applied, if the surrounding
-   * transaction commits). A concurrent claim of the same id waits for ours, then gets false.
+   * The ids (lower case) of these events that were not applied before, and now count as applied
+   * if the surrounding transaction commits; one statement for all. A concurrent claim of the same
+   * id waits for ours, then does not get it. Ids are claimed in sorted order, so two claims of
+   * overlapping sets (two replicas after a redelivery) cannot deadlock.
    */
-  async claim(eventId: string): Promise<boolean> {
-    const inserted = await this.db.rows(
-      `INSERT INTO ${Table.processedEvents} (event_id) VALUES ($1) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-      [eventId],
+  async claim(eventIds: readonly string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const inserted = await this.db.rows<{ event_id: string }>(
+      `INSERT INTO ${Table.processedEvents} (event_id)
+       SELECT DISTINCT id FROM unnest($1::uuid[]) AS t(id) ORDER BY id
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING event_id`,
+      [eventIds],
     );
-    return inserted.length > 0;
+    return new Set(inserted.map((r) => r.event_id.toLowerCase()));
   }
 }

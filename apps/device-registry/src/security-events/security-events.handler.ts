@@ -1,15 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventSubject } from '@signoff/contracts';
+import { EventSubject, SessionStartedV1 } from '@signoff/contracts';
 import { InboundEvent } from '@signoff/messaging';
 import { Database } from '../core/database';
 import { DevicesService } from '../devices/devices.service';
-import { RevocationProgressService } from '../revocation-progress/revocation-progress.service';
+import { ProgressReport, RevocationProgressService, RevocationRecord } from '../revocation-progress/revocation-progress.service';
 import { ProcessedEvents } from './processed-events';
 
 /**
- * Applies one validated event from the SECURITY or PROGRESS stream, exactly once: the effect and
- * the event id commit together, and an id seen before is skipped (JetStream redelivers, even
- * acknowledged messages after a broker restart). A throw leaves the message to be redelivered.
+ * What a batch of events does, in stream order: consecutive revocations and consecutive progress
+ * reports are applied together (set-based), sign-ins one by one.
+ */
+type Step = { kind: 'revocations'; records: RevocationRecord[] } | { kind: 'progress'; reports: ProgressReport[] } | { kind: 'signIn'; event: SessionStartedV1 };
+
+/**
+ * Applies validated events from the SECURITY or PROGRESS stream, exactly once: the effect and the
+ * event ids commit together, and an id seen before is skipped (JetStream redelivers, even
+ * acknowledged messages after a broker restart). A throw leaves the events to be redelivered.
  */
 @Injectable()
 export class SecurityEventsHandler {
@@ -23,35 +29,78 @@ export class SecurityEventsHandler {
   ) {}
 
   /** Resolves `true` if the event was applied now, `false` if it had been already. */
-  handle(event: InboundEvent): Promise<boolean> {
+  async handle(event: InboundEvent): Promise<boolean> {
+    return (await this.handleBatch([event])) === 1;
+  }
+
+  /**
+   * Applies a batch in one transaction, with the same outcome as applying its events one by one
+   * in the order given; an event id seen before, or twice in the batch, is applied once. Resolves
+   * with how many events were applied now.
+   */
+  handleBatch(events: readonly InboundEvent[]): Promise<number> {
+    if (events.length === 0) return Promise.resolve(0);
     return this.db.transaction(async () => {
-      if (!(await this.processed.claim(event.payload.eventId))) {
-        this.logger.debug(`skipping ${event.subject} eventId=${event.payload.eventId}: already applied`);
-        return false;
-      }
-      await this.apply(event);
-      return true;
+      const fresh = await this.processed.claim(events.map((e) => e.payload.eventId));
+      // Each fresh id is taken once: a second copy within the batch is not applied again.
+      const apply = events.filter((e) => fresh.delete(e.payload.eventId.toLowerCase()));
+      if (apply.length < events.length) this.logger.debug(`skipping ${events.length - apply.length} event(s) already applied`);
+      for (const step of steps(apply)) await this.run(step);
+      return apply.length;
     });
   }
 
-  private async apply(event: InboundEvent): Promise<void> {
+  private run(step: Step): Promise<void> {
+    switch (step.kind) {
+      case 'revocations':
+        return this.progress.recordRevocations(step.records);
+      case 'progress':
+        return this.progress.recordProgress(step.reports);
+      case 'signIn':
+        return this.devices.recordSignIn(step.event);
+    }
+  }
+}
+
+/** Groups events into steps, keeping their order. */
+function steps(events: readonly InboundEvent[]): Step[] {
+  const result: Step[] = [];
+  const last = (): Step | undefined => result[result.length - 1];
+  const addRevocation = (record: RevocationRecord): void => {
+    const step = last();
+    if (step?.kind === 'revocations') step.records.push(record);
+    else result.push({ kind: 'revocations', records: [record] });
+  };
+  const addReport = (report: ProgressReport): void => {
+    const step = last();
+    if (step?.kind === 'progress') step.reports.push(report);
+    else result.push({ kind: 'progress', reports: [report] });
+  };
+  for (const event of events) {
     switch (event.subject) {
       case EventSubject.sessionStarted:
-        return this.devices.recordSignIn(event.payload);
+        result.push({ kind: 'signIn', event: event.payload });
+        break;
       case EventSubject.sessionRevoked:
-        return this.progress.recordRevocation(event.subject, event.payload);
+        addRevocation({ subject: event.subject, event: event.payload });
+        break;
       case EventSubject.accountEpochBumped:
-        return this.progress.recordRevocation(event.subject, event.payload);
+        addRevocation({ subject: event.subject, event: event.payload });
+        break;
       case EventSubject.deviceCut:
-        return this.progress.recordProgress(event.payload, 'cut');
+        addReport({ event: event.payload, state: 'cut' });
+        break;
       case EventSubject.deviceLogoutAcknowledged:
-        return this.progress.recordProgress(event.payload, 'acknowledged');
+        addReport({ event: event.payload, state: 'acknowledged' });
+        break;
       case EventSubject.deviceLoggedOutOnReconnect:
-        return this.progress.recordProgress(event.payload, 'logged_out_on_reconnect');
+        addReport({ event: event.payload, state: 'logged_out_on_reconnect' });
+        break;
       default: {
         const unknown: never = event;
         throw new Error(`no handler for ${(unknown as InboundEvent).subject}`);
       }
     }
   }
+  return result;
 }
