@@ -42,15 +42,15 @@ describe('DurableEventConsumer (integration, real NATS)', () => {
     if (namespaceName) await cleanupNamespace({ natsUrl, namespace: namespaceName });
   });
 
-  const cut = (): DeviceCutV1 => ({
-    eventId: randomUUID(),
-    occurredAt: new Date().toISOString(),
-    revocationId: randomUUID(),
-    accountId: randomUUID(),
-    deviceId: `dev-${randomUUID().slice(0, 8)}`,
-    sessionId: randomUUID(),
-    gatewayId: 'gw-1',
-  });
+  const cut = (): DeviceCutV1 => {
+    const occurredAt = new Date().toISOString();
+    return {
+      eventId: randomUUID(),
+      occurredAt,
+      gatewayId: 'gw-1',
+      devices: [{ revocationId: randomUUID(), accountId: randomUUID(), deviceId: `dev-${randomUUID().slice(0, 8)}`, sessionId: randomUUID(), occurredAt }],
+    };
+  };
 
   /** Publishes `count` events one after the other; resolves with their stream sequences. */
   async function publishCuts(count: number): Promise<number[]> {

@@ -73,6 +73,25 @@ describe('device-registry: revocation progress in batches (integration)', () => 
     expect(reply.completedAt).not.toBeNull();
   });
 
+  it('applies every device of one coalesced progress message (as a gateway sends them)', async () => {
+    const clock = testClock();
+    const devices = [signedInDevice(), signedInDevice(), signedInDevice()].map((d, i, all) => ({ ...d, accountId: all[0].accountId }));
+    const revocation = epochBumped(devices, { occurredAt: clock.next() });
+    await h.handler.handle(inbound(EventSubject.accountEpochBumped, revocation));
+    const at = clock.next();
+    const cut = deviceCut(devices[0], { revocationId: revocation.revocationId, occurredAt: at });
+    cut.devices = devices.map((d) => ({ revocationId: revocation.revocationId, accountId: d.accountId, deviceId: d.deviceId, sessionId: d.sessionId, occurredAt: at }));
+    const ack = logoutAcknowledged(devices[1], { revocationId: revocation.revocationId, occurredAt: clock.next() });
+
+    expect(await h.handler.handleBatch([inbound(EventSubject.deviceCut, cut), inbound(EventSubject.deviceLogoutAcknowledged, ack)])).toBe(2);
+
+    const states = byDevice(await progress(devices[0].accountId, revocation.revocationId));
+    expect(Object.values(states).map((s) => s.state).sort()).toEqual(['acknowledged', 'cut', 'cut']);
+    expect(states[devices[1].deviceId].state).toBe('acknowledged');
+    // The same message again (redelivery) changes nothing.
+    expect(await h.handler.handleBatch([inbound(EventSubject.deviceCut, cut)])).toBe(0);
+  });
+
   it('ends every device where one-by-one handling ends, for any order of reports, known revocation or not', async () => {
     // A small deterministic generator, so that a failure can be replayed.
     let seed = 20261121;

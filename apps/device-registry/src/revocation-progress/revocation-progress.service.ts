@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   AccountEpochBumpedV1,
-  DeviceProgressEvent,
+  DeviceProgressItem,
   EventSubject,
   GetRevocationProgressRequest,
   ProgressState,
@@ -25,7 +25,8 @@ export interface RevocationRecord {
 
 /** One gateway report, for `recordProgress`: the event and the state it reports. */
 export interface ProgressReport {
-  event: DeviceProgressEvent;
+  /** One device's report (progress messages carry many; see the handler). */
+  event: DeviceProgressItem;
   state: ProgressState;
 }
 

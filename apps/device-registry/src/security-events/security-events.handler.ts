@@ -87,14 +87,15 @@ function steps(events: readonly InboundEvent[]): Step[] {
       case EventSubject.accountEpochBumped:
         addRevocation({ subject: event.subject, event: event.payload });
         break;
+      // A progress message carries the reports of many devices: each is one report.
       case EventSubject.deviceCut:
-        addReport({ event: event.payload, state: 'cut' });
+        for (const device of event.payload.devices) addReport({ event: device, state: 'cut' });
         break;
       case EventSubject.deviceLogoutAcknowledged:
-        addReport({ event: event.payload, state: 'acknowledged' });
+        for (const device of event.payload.devices) addReport({ event: device, state: 'acknowledged' });
         break;
       case EventSubject.deviceLoggedOutOnReconnect:
-        addReport({ event: event.payload, state: 'logged_out_on_reconnect' });
+        for (const device of event.payload.devices) addReport({ event: device, state: 'logged_out_on_reconnect' });
         break;
       default: {
         const unknown: never = event;

@@ -82,15 +82,14 @@ export function sessionRevoked(devices: SignedInDevice[], overrides: Partial<Ses
 
 type ProgressFields = { revocationId: string; occurredAt?: string; gatewayId?: string };
 
+/** A progress message reporting one device (gateways coalesce many; one is the common test case). */
 function progressBase(device: SignedInDevice, fields: ProgressFields): DeviceCutV1 {
+  const occurredAt = fields.occurredAt ?? new Date().toISOString();
   return {
     eventId: randomUUID(),
-    occurredAt: fields.occurredAt ?? new Date().toISOString(),
-    revocationId: fields.revocationId,
-    accountId: device.accountId,
-    deviceId: device.deviceId,
-    sessionId: device.sessionId,
+    occurredAt,
     gatewayId: fields.gatewayId ?? 'gw-1',
+    devices: [{ revocationId: fields.revocationId, accountId: device.accountId, deviceId: device.deviceId, sessionId: device.sessionId, occurredAt }],
   };
 }
 

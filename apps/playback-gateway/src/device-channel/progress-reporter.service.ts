@@ -1,34 +1,32 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { DeviceProgressEvent, EventSubject } from '@signoff/contracts';
+import { DeviceProgressEvent, DeviceProgressItem, EventSubject, MAX_PROGRESS_ITEMS } from '@signoff/contracts';
 import { EventPublisher } from '@signoff/messaging';
 import { randomUUID } from 'node:crypto';
 import { GATEWAY_ID } from '../infrastructure/tokens';
 
-export interface DeviceRef {
-  revocationId: string;
-  accountId: string;
-  deviceId: string;
-  sessionId: string;
-}
+export type DeviceRef = Omit<DeviceProgressItem, 'occurredAt'>;
 
 type ProgressSubject = typeof EventSubject.deviceCut | typeof EventSubject.deviceLogoutAcknowledged | typeof EventSubject.deviceLoggedOutOnReconnect;
+type Via = 'websocket' | 'refresh';
+type ProgressMessage = DeviceProgressEvent & { via?: Via };
 
-interface Pending {
-  subject: ProgressSubject;
-  payload: DeviceProgressEvent & { via?: 'websocket' | 'refresh' };
-}
-
-const MAX_QUEUED = 100_000;
+/** Reports wait this long to travel together: one message per burst instead of one per device. */
+const COALESCE_MS = 5;
+const MAX_QUEUED_MESSAGES = 10_000;
 
 /**
  * Reports what happened to each device (cut, acknowledged, signed out on reconnect) to the
- * registry through JetStream. A report that cannot be published now (broker away) waits in
- * memory and is retried with backoff; the registry applies reports idempotently.
+ * registry through JetStream, coalescing the reports of a few milliseconds into one message per
+ * kind. A message that cannot be published now (broker away) waits in memory and is retried
+ * with backoff under the same event id (JetStream drops a duplicate); the registry applies
+ * reports idempotently.
  */
 @Injectable()
 export class ProgressReporter implements OnApplicationShutdown {
   private readonly logger = new Logger(ProgressReporter.name);
-  private readonly queue: Pending[] = [];
+  private readonly pending = new Map<string, { subject: ProgressSubject; via?: Via; devices: DeviceProgressItem[] }>();
+  private flushTimer?: NodeJS.Timeout;
+  private readonly retryQueue: Array<{ subject: ProgressSubject; message: ProgressMessage }> = [];
   private retryTimer?: NodeJS.Timeout;
   private retryDelayMs = 100;
 
@@ -38,41 +36,66 @@ export class ProgressReporter implements OnApplicationShutdown {
   ) {}
 
   cut(device: DeviceRef): void {
-    this.report(EventSubject.deviceCut, this.event(device));
+    this.add(EventSubject.deviceCut, device);
   }
 
   acknowledged(device: DeviceRef): void {
-    this.report(EventSubject.deviceLogoutAcknowledged, this.event(device));
+    this.add(EventSubject.deviceLogoutAcknowledged, device);
   }
 
-  loggedOutOnReconnect(device: DeviceRef, via: 'websocket' | 'refresh'): void {
-    this.report(EventSubject.deviceLoggedOutOnReconnect, { ...this.event(device), via });
+  loggedOutOnReconnect(device: DeviceRef, via: Via): void {
+    this.add(EventSubject.deviceLoggedOutOnReconnect, device, via);
   }
 
-  /** Reports still waiting for the broker (for readiness and tests). */
+  /** Reports not yet delivered to the broker (for readiness and tests). */
   get backlog(): number {
-    return this.queue.length;
+    let devices = 0;
+    for (const batch of this.pending.values()) devices += batch.devices.length;
+    for (const item of this.retryQueue) devices += item.message.devices.length;
+    return devices;
   }
 
   onApplicationShutdown(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.queue.length > 0) this.logger.warn(`${this.queue.length} progress reports not delivered at shutdown`);
+    this.flush();
+    if (this.retryQueue.length > 0) this.logger.warn(`${this.backlog} progress reports not delivered at shutdown`);
   }
 
-  private event(device: DeviceRef): DeviceProgressEvent {
-    return { eventId: randomUUID(), occurredAt: new Date().toISOString(), gatewayId: this.gatewayId, ...device };
+  private add(subject: ProgressSubject, device: DeviceRef, via?: Via): void {
+    const key = via ? `${subject} ${via}` : subject;
+    let batch = this.pending.get(key);
+    if (!batch) this.pending.set(key, (batch = { subject, via, devices: [] }));
+    batch.devices.push({ ...device, occurredAt: new Date().toISOString() });
+    if (batch.devices.length >= MAX_PROGRESS_ITEMS) this.send(key);
+    else this.flushTimer ??= setTimeout(() => this.flush(), COALESCE_MS);
   }
 
-  private report(subject: ProgressSubject, payload: Pending['payload']): void {
-    this.publisher.publishRaw(subject, payload).catch((error: unknown) => {
-      this.logger.warn(`revocation ${payload.revocationId} device ${payload.deviceId}: ${subject} queued: ${(error as Error).message}`);
-      this.enqueue({ subject, payload });
+  private flush(): void {
+    this.flushTimer = undefined;
+    for (const key of [...this.pending.keys()]) this.send(key);
+  }
+
+  private send(key: string): void {
+    const batch = this.pending.get(key);
+    this.pending.delete(key);
+    if (!batch || batch.devices.length === 0) return;
+    const message: ProgressMessage = {
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      gatewayId: this.gatewayId,
+      devices: batch.devices,
+      ...(batch.via ? { via: batch.via } : {}),
+    };
+    this.publisher.publishRaw(batch.subject, message).catch((error: unknown) => {
+      this.logger.warn(`${batch.subject}: ${batch.devices.length} report(s) queued: ${(error as Error).message}`);
+      this.enqueue({ subject: batch.subject, message });
     });
   }
 
-  private enqueue(item: Pending): void {
-    if (this.queue.length >= MAX_QUEUED) this.queue.shift();
-    this.queue.push(item);
+  private enqueue(item: { subject: ProgressSubject; message: ProgressMessage }): void {
+    if (this.retryQueue.length >= MAX_QUEUED_MESSAGES) this.retryQueue.shift();
+    this.retryQueue.push(item);
     this.scheduleRetry();
   }
 
@@ -84,11 +107,11 @@ export class ProgressReporter implements OnApplicationShutdown {
 
   private async retry(): Promise<void> {
     this.retryTimer = undefined;
-    while (this.queue.length > 0) {
-      const next = this.queue[0];
+    while (this.retryQueue.length > 0) {
+      const next = this.retryQueue[0];
       try {
-        await this.publisher.publishRaw(next.subject, next.payload);
-        this.queue.shift();
+        await this.publisher.publishRaw(next.subject, next.message);
+        this.retryQueue.shift();
         this.retryDelayMs = 100;
       } catch {
         this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5_000);
