@@ -23,13 +23,21 @@ export async function readHeapUsed(baseUrl: string): Promise<number> {
   return Number(match[1]);
 }
 
-export async function sampleMemory(pid: number, metricsUrl?: string): Promise<MemorySample> {
+/**
+ * Asks the process for a full collection first (SIGURG, see gc-preload.js; a process without
+ * the handler ignores it), so before/after compare live memory, not garbage.
+ */
+export async function sampleMemory(pid: number, metricsUrl?: string, collect = false): Promise<MemorySample> {
+  if (collect) {
+    process.kill(pid, 'SIGURG');
+    await new Promise((r) => setTimeout(r, 500));
+  }
   // Heap first: the scrape itself allocates, and RSS read afterwards includes that, not the reverse.
   const heapUsed = metricsUrl ? await readHeapUsed(metricsUrl) : undefined;
   return { rss: readRss(pid), heapUsed };
 }
 
-/** Growth per connected device, KiB (no GC forced: what a live process really carries). */
+/** Growth per connected device, KiB (after a forced collection where the process allows one). */
 export interface PerDevice {
   devices: number;
   rssKiB: number;

@@ -46,7 +46,7 @@ export async function measurePropagation(options: {
     return pid;
   };
 
-  const before = await Promise.all(stack.gateways.map((g, i) => sampleMemory(gatewayPid(i), g.url)));
+  const before = await Promise.all(stack.gateways.map((g, i) => sampleMemory(gatewayPid(i), g.url, true)));
   const started = Date.now();
   const probes = await connectAll(accounts, config, options.deadline, 'connect to gateways', (d) => ({
     url: `${gateways[d.target].replace(/^http/, 'ws')}/v1/connect`,
@@ -55,7 +55,7 @@ export async function measurePropagation(options: {
   options.cleanup.push('drop gateway sockets', () => probes.forEach((p) => p.terminate()));
   log(`connected ${probes.length} device sockets in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await sleep(config.settleMs);
-  const after = await Promise.all(stack.gateways.map((g, i) => sampleMemory(gatewayPid(i), g.url)));
+  const after = await Promise.all(stack.gateways.map((g, i) => sampleMemory(gatewayPid(i), g.url, true)));
   const memory = stack.gateways.map((g, i) => ({ name: g.name, ...perDevice(before[i], after[i], probes.filter((p) => p.target === i).length) }));
 
   const reauth = await stepUpAll(accounts, gateways, config, options.deadline);

@@ -51,9 +51,16 @@ async function run(config: BenchConfig, cleanup: Cleanup, results: BenchResults)
     gatewayPorts: ports.slice(2),
     logLevel: config.logLevel,
     output: { logDir },
-    env: config.profile
-      ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(WORKSPACE_ROOT, 'tools/bench/profile-preload.js')}`.trim(), BENCH_PROFILE_DIR: logDir }
-      : undefined,
+    env: {
+      NODE_OPTIONS: [
+        process.env.NODE_OPTIONS ?? '',
+        `--require ${join(WORKSPACE_ROOT, 'tools/bench/gc-preload.js')}`,
+        config.profile ? `--require ${join(WORKSPACE_ROOT, 'tools/bench/profile-preload.js')}` : '',
+      ]
+        .join(' ')
+        .trim(),
+      ...(config.profile ? { BENCH_PROFILE_DIR: logDir } : {}),
+    },
   });
   cleanup.push('stop stack', () => stack.stop());
   log(`starting the stack (namespace ${namespace}, logs in ${logDir})`);

@@ -19,7 +19,8 @@ export async function startGateway(config: GatewayConfig): Promise<INestApplicat
   app.useBodyParser('json', { limit: config.MAX_BODY_BYTES, strict: true });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // Only the signals that mean "stop": Nest's default list includes SIGUSR2 and others.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle('Signoff gateway').setVersion('v1').addBearerAuth().build(),

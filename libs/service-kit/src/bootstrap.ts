@@ -27,7 +27,8 @@ export async function startRpcService(module: DynamicModule, options: RpcService
   const app = await NestFactory.create(module, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(PinoLogger));
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.enableShutdownHooks();
+  // Only the signals that mean "stop": Nest's default list includes SIGUSR2 and others.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const microservice = app.connectMicroservice(
     {
       strategy: new NamespacedNatsServer(
