@@ -1,6 +1,6 @@
 import { SignedOutEvent } from '@signoff/device-client';
-import { expectEventually, TcpProxy, testServers } from '@signoff/testing';
-import { http, TestStack } from './support/test-stack';
+import { expectEventually, TcpProxy } from '@signoff/testing';
+import { http, proxiedNats, TestStack } from './support/test-stack';
 
 /**
  * JetStream is out of auth-service's reach when the holder signs out everywhere: the revoke is
@@ -12,10 +12,9 @@ describe('sign out everywhere while auth-service cannot reach JetStream', () => 
   let proxy: TcpProxy;
 
   beforeAll(async () => {
-    const { natsUrl } = await testServers();
-    const target = new URL(natsUrl);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 4222) });
-    stack = await TestStack.start({ gateways: 2, authEnv: { EVENTS_NATS_URL: proxy.urlFor(natsUrl) } });
+    const nats = await proxiedNats();
+    proxy = nats.proxy;
+    stack = await TestStack.start({ gateways: 2, authEnv: { EVENTS_NATS_URL: nats.url } });
   }, 120_000);
 
   afterAll(async () => {
@@ -25,12 +24,7 @@ describe('sign out everywhere while auth-service cannot reach JetStream', () => 
   }, 60_000);
 
   it('accepts the revoke, refuses refresh at once, and cuts the device once the broker is back', async () => {
-    const holder = await stack.signUp();
-    const tv = stack.device(0, { id: 'tv', type: 'tv', name: 'TV' });
-    const phone = stack.device(1, { id: 'phone', type: 'phone', name: 'Phone' });
-    await tv.signIn(holder.email, holder.password);
-    await phone.signIn(holder.email, holder.password);
-    await tv.connect();
+    const { holder, tv, phone } = await stack.tvAndPhone({ tv: 0, phone: 1 });
     const tvRefreshToken = tv.tokens!.refreshToken;
     let restored = false;
     const tvOut = new Promise<{ event: SignedOutEvent; afterRestore: boolean }>((resolve) =>

@@ -1,6 +1,6 @@
 import { SignedOutEvent } from '@signoff/device-client';
-import { expectEventually, TcpProxy, testServers } from '@signoff/testing';
-import { http, TestStack } from './support/test-stack';
+import { expectEventually, TcpProxy } from '@signoff/testing';
+import { http, proxiedNats, TestStack } from './support/test-stack';
 
 /**
  * A gateway that loses NATS fails closed (503, not ready) while a revocation is published
@@ -11,11 +11,10 @@ describe('a gateway that loses NATS while a revocation is published', () => {
   let proxy: TcpProxy;
 
   beforeAll(async () => {
-    const { natsUrl } = await testServers();
-    const target = new URL(natsUrl);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 4222) });
+    const nats = await proxiedNats();
+    proxy = nats.proxy;
     // Gateway 0 talks to NATS directly; gateway 1 through the proxy the test can cut.
-    stack = await TestStack.start({ gateways: 2, gatewayEnv: () => [undefined, { NATS_URL: proxy.urlFor(natsUrl) }] });
+    stack = await TestStack.start({ gateways: 2, gatewayEnv: () => [undefined, { NATS_URL: nats.url }] });
   }, 120_000);
 
   afterAll(async () => {
@@ -25,12 +24,7 @@ describe('a gateway that loses NATS while a revocation is published', () => {
   }, 60_000);
 
   it('answers 503 and is not ready meanwhile, then cuts the device on reconnect', async () => {
-    const holder = await stack.signUp();
-    const tv = stack.device(1, { id: 'tv', type: 'tv', name: 'TV' });
-    const phone = stack.device(0, { id: 'phone', type: 'phone', name: 'Phone' });
-    await tv.signIn(holder.email, holder.password);
-    await phone.signIn(holder.email, holder.password);
-    await tv.connect();
+    const { holder, tv, phone } = await stack.tvAndPhone({ tv: 1, phone: 0 });
     const tvToken = tv.tokens!.accessToken;
     let restored = false;
     const tvOut = new Promise<{ event: SignedOutEvent; whileCut: boolean }>((resolve) =>

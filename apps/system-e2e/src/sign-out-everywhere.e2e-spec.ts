@@ -158,12 +158,7 @@ describe('sign out of all devices (two gateways, five devices)', () => {
   });
 
   it('keeps the current device signed in when asked to (includeCurrent: false)', async () => {
-    const holder = await stack.signUp();
-    const tv = stack.device(0, { id: 'tv', type: 'tv', name: 'TV' });
-    const phone = stack.device(1, { id: 'phone', type: 'phone', name: 'Phone' });
-    await tv.signIn(holder.email, holder.password);
-    await phone.signIn(holder.email, holder.password);
-    await tv.connect();
+    const { holder, tv, phone } = await stack.tvAndPhone({ tv: 0, phone: 1 });
     const tvOut = new Promise<SignedOutEvent>((resolve) => tv.once('signed-out', resolve));
     const { revocationId } = await phone.signOutEverywhere(holder.password, false);
     expect((await tvOut).revocationId).toBe(revocationId);
@@ -173,12 +168,7 @@ describe('sign out of all devices (two gateways, five devices)', () => {
   });
 
   it('signs out one device and shows its progress; a restarted gateway refuses its token on the first request', async () => {
-    const holder = await stack.signUp();
-    const tv = stack.device(1, { id: 'tv', type: 'tv', name: 'TV' });
-    const phone = stack.device(0, { id: 'phone', type: 'phone', name: 'Phone' });
-    await tv.signIn(holder.email, holder.password);
-    await phone.signIn(holder.email, holder.password);
-    await tv.connect();
+    const { tv, phone } = await stack.tvAndPhone({ tv: 1, phone: 0 });
     const tvToken = tv.tokens!.accessToken;
     const tvOut = new Promise<SignedOutEvent>((resolve) => tv.once('signed-out', resolve));
 

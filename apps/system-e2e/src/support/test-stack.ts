@@ -1,6 +1,6 @@
 import { DeviceClient, DeviceClientOptions } from '@signoff/device-client';
 import { Stack } from '@signoff/stack';
-import { cleanupNamespace, createEmptyDatabase, freePort, testServers, TestDatabase, uniqueNamespace } from '@signoff/testing';
+import { cleanupNamespace, createEmptyDatabase, freePort, TcpProxy, testServers, TestDatabase, uniqueNamespace } from '@signoff/testing';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
@@ -84,11 +84,33 @@ export class TestStack {
     return { email, password, accountId };
   }
 
+  /**
+   * The usual cast: a fresh account with a TV (its control channel open) and a phone, each
+   * signed in through the gateway given.
+   */
+  async tvAndPhone(gateways: { tv: number; phone: number }): Promise<{ holder: { email: string; password: string; accountId: string }; tv: DeviceClient; phone: DeviceClient }> {
+    const holder = await this.signUp();
+    const tv = this.device(gateways.tv, { id: 'tv', type: 'tv', name: 'TV' });
+    const phone = this.device(gateways.phone, { id: 'phone', type: 'phone', name: 'Phone' });
+    await tv.signIn(holder.email, holder.password);
+    await phone.signIn(holder.email, holder.password);
+    await tv.connect();
+    return { holder, tv, phone };
+  }
+
   device(gatewayIndex: number, device: DeviceClientOptions['device'], extra: Partial<DeviceClientOptions> = {}): DeviceClient {
     const client = new DeviceClient({ baseUrl: this.gateway(gatewayIndex), device, ...extra });
     this.clients.push(client);
     return client;
   }
+}
+
+/** A proxy to the test NATS server that a test can cut, and the URL that goes through it. */
+export async function proxiedNats(): Promise<{ proxy: TcpProxy; url: string }> {
+  const { natsUrl } = await testServers();
+  const target = new URL(natsUrl);
+  const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 4222) });
+  return { proxy, url: proxy.urlFor(natsUrl) };
 }
 
 /** A raw HTTP call, for asserting exact statuses and bodies. */
