@@ -97,6 +97,12 @@ describe('malformed and oversized input', () => {
     });
     expect(login.status).toBe(400);
     expect(login.body.error.code).toBe('VALIDATION_FAILED');
+    // The address comes from the connection, never from the body.
+    const spoofed = await http(gateway, 'POST', '/v1/auth/login', {
+      body: { email: 'nobody@signoff.test', password: 'whatever-pw', device: { id: 'x', type: 'tv', name: 'x' }, ip: '1.2.3.4' },
+    });
+    expect(spoofed.status).toBe(400);
+    expect(spoofed.body.error.message).toContain('ip');
     const unknown = await http(gateway, 'POST', '/v1/auth/login', {
       body: { email: 'nobody@signoff.test', password: 'whatever-pw', device: { id: 'x', type: 'tv', name: 'x' } },
     });

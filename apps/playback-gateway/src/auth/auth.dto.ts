@@ -1,27 +1,14 @@
-import { DeviceDescriptor, INPUT_LIMITS } from '@signoff/contracts';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { PickType } from '@nestjs/swagger';
+import { LoginRequest, StepUpRequest } from '@signoff/contracts';
+import { IsBoolean, IsOptional } from 'class-validator';
 
-/** HTTP bodies of the auth routes. The caller's address and agent come from the request, not the body. */
-export class LoginBody {
-  @IsString()
-  @MaxLength(INPUT_LIMITS.emailMax)
-  email!: string;
+/**
+ * HTTP bodies of the auth routes, cut from the RPC contracts so each field is validated by one
+ * definition. The caller's address and agent come from the request, never from the body.
+ */
+export class LoginBody extends PickType(LoginRequest, ['email', 'password', 'device'] as const) {}
 
-  @IsString()
-  @Length(1, INPUT_LIMITS.passwordMax)
-  password!: string;
-
-  @ValidateNested()
-  @Type(() => DeviceDescriptor)
-  device!: DeviceDescriptor;
-}
-
-export class StepUpBody {
-  @IsString()
-  @Length(1, INPUT_LIMITS.passwordMax)
-  password!: string;
-}
+export class StepUpBody extends PickType(StepUpRequest, ['password'] as const) {}
 
 export class RevokeAllBody {
   /** Sign this device out too (default), or keep it signed in. */
