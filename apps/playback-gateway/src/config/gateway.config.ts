@@ -15,7 +15,8 @@ export class GatewayConfig extends CommonConfig {
 
   @IsInt()
   @Min(1_000)
-  VERIFIED_TOKEN_CACHE_SIZE = 200_000;
+  /** Verified tokens remembered until expiry (≈1 KiB each): 50k covers a busy replica's ten-minute window. */
+  VERIFIED_TOKEN_CACHE_SIZE = 50_000;
 
   /** Largest JSON body accepted, in bytes. */
   @IsInt()
