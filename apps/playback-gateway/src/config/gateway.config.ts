@@ -13,9 +13,9 @@ export class GatewayConfig extends CommonConfig {
   @IsString()
   GATEWAY_ID: string | undefined = undefined;
 
+  /** Verified tokens remembered until expiry (≈1 KiB each): 50k covers a busy replica's ten-minute window. */
   @IsInt()
   @Min(1_000)
-  /** Verified tokens remembered until expiry (≈1 KiB each): 50k covers a busy replica's ten-minute window. */
   VERIFIED_TOKEN_CACHE_SIZE = 50_000;
 
   /** Largest JSON body accepted, in bytes. */
