@@ -18,7 +18,10 @@ export async function runDemo(gatewayUrls: string[]): Promise<void> {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ email, password, plan: 'standard' }),
   });
-  if (!signUp.ok) throw new Error(`demo sign-up failed: HTTP ${signUp.status}`);
+  if (!signUp.ok) {
+    const retryAfter = signUp.headers.get('retry-after');
+    throw new Error(`sign-up answered HTTP ${signUp.status}${retryAfter ? `, retry after ${retryAfter} s` : ''}`);
+  }
   step(`created ${email}`);
 
   const tv = new DeviceClient({ baseUrl: first, device: { id: 'demo-tv', type: 'tv', name: 'Living room TV', os: 'webOS' } });

@@ -8,6 +8,7 @@ import { DevicesModule } from './devices/devices.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { PlaybackModule } from './playback/playback.module';
 import { SecurityEventsModule } from './security-events/security-events.module';
+import { ThrottlingModule } from './throttling/throttling.module';
 
 @Global()
 @Module({})
@@ -28,6 +29,7 @@ export class GatewayModule {
         InfrastructureModule.forRoot(config),
         VerificationModule.forRoot(),
         SecurityEventsModule,
+        ThrottlingModule,
         DeviceChannelModule,
         AuthModule,
         DevicesModule,

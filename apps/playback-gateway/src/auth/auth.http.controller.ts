@@ -4,22 +4,30 @@ import { Public, RpcClient } from '@signoff/service-kit';
 import type { Request } from 'express';
 import { ProgressReporter } from '../device-channel/progress-reporter.service';
 import { RPC_CLIENT } from '../infrastructure/tokens';
+import { Throttle } from '../throttling/throttle.service';
 import { LoginBody, StepUpBody } from './auth.dto';
 import { CurrentPrincipal } from './current-principal.decorator';
 
-/** Sign-up, sign-in, token refresh, sign-out and step-up: thin calls to auth-service. */
+/**
+ * Sign-up, sign-in, token refresh, sign-out and step-up: thin calls to auth-service. Sign-up,
+ * sign-in and step-up pass the throttle first; a refused attempt never reaches auth-service.
+ */
 @Controller('v1')
 export class AuthHttpController {
   constructor(
     @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
     private readonly progress: ProgressReporter,
+    private readonly throttle: Throttle,
   ) {}
 
   @Public()
   @Post('accounts')
   @HttpCode(201)
-  createAccount(@Body() body: CreateAccountRequest): Promise<CreateAccountReply> {
-    return this.rpc.call(RpcSubject.createAccount, body);
+  async createAccount(@Body() body: CreateAccountRequest, @Req() request: Request): Promise<CreateAccountReply> {
+    const admission = await this.throttle.signUp(clientAddress(request));
+    const reply = await this.rpc.call(RpcSubject.createAccount, body);
+    await admission.succeeded();
+    return reply;
   }
 
   @Public()
@@ -27,11 +35,15 @@ export class AuthHttpController {
   @HttpCode(200)
   async login(@Body() body: LoginBody, @Req() request: Request): Promise<TokenPair> {
     const userAgent = request.headers['user-agent'];
+    const ip = clientAddress(request);
+    // Known and unknown emails take the same path here: same count, same answers.
+    const admission = await this.throttle.login(body.email, ip);
     const reply = await this.rpc.call(RpcSubject.login, {
       ...body,
-      ip: clientAddress(request),
+      ip,
       userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : undefined,
     });
+    await admission.succeeded();
     return { accessToken: reply.accessToken, refreshToken: reply.refreshToken, expiresIn: reply.expiresIn, sessionId: reply.sessionId };
   }
 
@@ -61,8 +73,11 @@ export class AuthHttpController {
 
   @Post('auth/step-up')
   @HttpCode(200)
-  stepUp(@CurrentPrincipal() principal: Principal, @Body() body: StepUpBody): Promise<StepUpReply> {
-    return this.rpc.call(RpcSubject.stepUp, { accountId: principal.accountId, sessionId: principal.sessionId, password: body.password });
+  async stepUp(@CurrentPrincipal() principal: Principal, @Body() body: StepUpBody): Promise<StepUpReply> {
+    const admission = await this.throttle.stepUp(principal.accountId, principal.sessionId);
+    const reply = await this.rpc.call(RpcSubject.stepUp, { accountId: principal.accountId, sessionId: principal.sessionId, password: body.password });
+    await admission.succeeded();
+    return reply;
   }
 
   @Get('me')

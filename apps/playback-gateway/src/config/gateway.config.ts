@@ -31,4 +31,54 @@ export class GatewayConfig extends CommonConfig {
   @IsInt()
   @Min(1_000)
   WS_PING_INTERVAL_MS = 30_000;
+
+  // Throttling (docs/decisions.md "Throttling"). Fixed windows counted in Redis, shared by
+  // every gateway; while Redis fails each process counts the same policy on its own. Windows
+  // are whole seconds, at least one: rate-limiter-flexible keeps a shorter one for ever.
+
+  /** Failed sign-ins allowed per account (normalised email) per login window. */
+  @IsInt()
+  @Min(1)
+  THROTTLE_LOGIN_PER_ACCOUNT = 10;
+
+  /** Failed sign-ins allowed per source address per login window, whatever the email. */
+  @IsInt()
+  @Min(1)
+  THROTTLE_LOGIN_PER_ADDRESS = 50;
+
+  @IsInt()
+  @Min(1)
+  THROTTLE_LOGIN_WINDOW_SECONDS = 15 * 60;
+
+  /** Failed step-ups (password re-entry) allowed per account and session per window. */
+  @IsInt()
+  @Min(1)
+  THROTTLE_STEP_UP_PER_SESSION = 5;
+
+  @IsInt()
+  @Min(1)
+  THROTTLE_STEP_UP_WINDOW_SECONDS = 15 * 60;
+
+  /** Sign-up attempts (successful or not) allowed per source address per window. */
+  @IsInt()
+  @Min(1)
+  THROTTLE_SIGN_UP_PER_ADDRESS = 10;
+
+  @IsInt()
+  @Min(1)
+  THROTTLE_SIGN_UP_WINDOW_SECONDS = 60 * 60;
+
+  /** Password-reset requests allowed per email per window (each one sends a mail). */
+  @IsInt()
+  @Min(1)
+  THROTTLE_RESET_PER_EMAIL = 5;
+
+  /** Password-reset requests allowed per source address per window, whatever the email. */
+  @IsInt()
+  @Min(1)
+  THROTTLE_RESET_PER_ADDRESS = 20;
+
+  @IsInt()
+  @Min(1)
+  THROTTLE_RESET_WINDOW_SECONDS = 60 * 60;
 }
