@@ -12,6 +12,8 @@ import { RevocationsService } from './revocations/revocations.service';
 import { SessionStore } from './sessions/session.store';
 import { SessionsNatsController } from './sessions/sessions.nats.controller';
 import { SessionsService } from './sessions/sessions.service';
+import { SigningKeyRotationScheduler } from './signing-keys/signing-key-rotation.scheduler';
+import { SigningKeyRotation } from './signing-keys/signing-key-rotation.service';
 import { SigningKeysNatsController } from './signing-keys/signing-keys.nats.controller';
 import { SigningKeysService } from './signing-keys/signing-keys.service';
 import { StepUpNatsController } from './step-up/step-up.nats.controller';
@@ -43,6 +45,8 @@ export class AuthServiceModule {
         AuthLifecycle,
         PasswordHasher,
         SigningKeysService,
+        SigningKeyRotation,
+        SigningKeyRotationScheduler,
         AccessTokenIssuer,
         RefreshTokenStore,
         AccountStore,

@@ -12,6 +12,7 @@ export * from './events/session-revoked.v1';
 export * from './events/account-epoch-bumped.v1';
 export * from './events/device-progress.v1';
 export * from './events/device-activity.v1';
+export * from './events/keys-rotated.v1';
 export * from './events/event-map';
 export * from './rpc/auth.rpc';
 export * from './rpc/devices.rpc';

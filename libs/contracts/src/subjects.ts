@@ -15,6 +15,8 @@ export const RpcSubject = {
   revokeAllSessions: 'auth.sessions.revoke-all.v1',
   signOutDevice: 'auth.devices.sign-out.v1',
   listSigningKeys: 'auth.keys.list.v1',
+  /** Operator tool (no HTTP route): start a signing-key rotation now. */
+  rotateSigningKeys: 'auth.keys.rotate.v1',
   listDevices: 'devices.list.v1',
   getDeviceHistory: 'devices.history.v1',
   getRevocationProgress: 'devices.revocation.get.v1',
@@ -26,6 +28,7 @@ export const EventSubject = {
   sessionStarted: 'security.session.started.v1',
   sessionRevoked: 'security.session.revoked.v1',
   accountEpochBumped: 'security.account.epoch_bumped.v1',
+  keysRotated: 'security.keys.rotated.v1',
   deviceCut: 'playback.device.cut.v1',
   deviceLogoutAcknowledged: 'device.logout.acknowledged.v1',
   deviceLoggedOutOnReconnect: 'device.logout.reconnected.v1',

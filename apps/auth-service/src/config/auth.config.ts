@@ -49,4 +49,26 @@ export class AuthConfig extends CommonConfig {
   @Min(60)
   REFRESH_ABSOLUTE_SECONDS: number = TOKEN_POLICY.refreshAbsoluteSeconds;
 
+  /** Signing keys: a new key every this many days (on demand too: RPC `auth.keys.rotate.v1`). */
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  SIGNING_KEY_ROTATION_DAYS = 30;
+
+  /**
+   * A new key is published at once and signs only this long afterwards, so every gateway holds
+   * it before the first token signed with it: the rotation event makes them fetch it within
+   * milliseconds, and 120 s is two of their periodic refreshes should the event be missed.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  SIGNING_KEY_PUBLISH_LEAD_SECONDS = 120;
+
+  /** How often each replica looks whether a rotation or a retirement is due (one acts, under a lock). */
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  SIGNING_KEY_CHECK_INTERVAL_SECONDS = 60;
+
 }

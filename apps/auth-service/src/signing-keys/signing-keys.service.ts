@@ -3,83 +3,153 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ListSigningKeysReply, PublicSigningKey, TOKEN_POLICY } from '@signoff/contracts';
 import { exportJWK, generateKeyPair, importJWK } from 'jose';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { AuthConfig } from '../config/auth.config';
 import { SigningMaterial } from '../tokens/access-token';
 import { SigningKey } from './signing-key.entity';
 
-/** How long a process trusts its idea of the newest key before it looks again (rotation by another replica). */
-const ACTIVE_KEY_CACHE_MS = 60_000;
-/** Serialises first-key creation across replicas starting together. */
-const KEY_CREATION_LOCK = 'auth.signing_keys.create';
+/**
+ * Serialises every change to the key table across replicas: the first key, rotations and
+ * retirements. (The name predates rotation; replicas of the previous release take it too.)
+ */
+export const SIGNING_KEYS_LOCK = 'auth.signing_keys.create';
+
+/** Longest a process trusts its copy of the key schedule before it reads it again. */
+const MAX_SCHEDULE_CACHE_MS = 60_000;
+
+/** A published key as the signer holds it: when it starts signing, and its private half. */
+interface ScheduledKey {
+  activatesAt: number;
+  material: SigningMaterial;
+}
 
 /**
- * The access-token signing keys. The first start creates an RSA-2048 pair (under an advisory
- * lock, so two replicas create one between them); tokens are signed with the newest key that
- * is not retired; verifiers fetch every non-retired public key (rotation overlap).
+ * The access-token signing keys as the signer and the verifiers see them. The first start
+ * creates an RSA-2048 pair (under an advisory lock, so two replicas create one between them);
+ * tokens are signed with the newest key whose activation time has come; verifiers fetch every
+ * key not retired, including one that does not sign yet (rotation: `SigningKeyRotation`).
+ *
+ * Each process reads the schedule (every published key with its activation time) at most
+ * every half publish lead. A key rotated in by another replica is therefore known here before
+ * it activates, so no replica goes on signing with the old key once the new one is due.
  */
 @Injectable()
 export class SigningKeysService implements OnModuleInit {
   private readonly logger = new Logger(SigningKeysService.name);
-  private cached?: { loadedAt: number; material: Promise<SigningMaterial> };
+  private readonly cacheMs: number;
+  private cached?: { loadedAt: number; schedule: Promise<ScheduledKey[]> };
+  /** Imported private keys by kid: importing RSA keys every reload would be wasted work. */
+  private readonly imported = new Map<string, Promise<SigningMaterial>>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    config: AuthConfig,
+  ) {
+    this.cacheMs = Math.min(MAX_SCHEDULE_CACHE_MS, (config.SIGNING_KEY_PUBLISH_LEAD_SECONDS * 1000) / 2);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.activeKey();
   }
 
-  /** The key to sign with now (created on first use if the table is empty). */
-  activeKey(): Promise<SigningMaterial> {
-    if (!this.cached || Date.now() - this.cached.loadedAt > ACTIVE_KEY_CACHE_MS) {
-      const material = this.loadOrCreate();
-      const entry = { loadedAt: Date.now(), material };
-      this.cached = entry;
-      // A failed load (database away) must not be cached for a minute.
-      material.catch(() => {
-        if (this.cached === entry) this.cached = undefined;
-      });
-    }
-    return this.cached.material;
+  /** The key to sign with now, or `at` (the first key is created on first use if the table is empty). */
+  async activeKey(at?: number): Promise<SigningMaterial> {
+    const schedule = await this.schedule();
+    const now = at ?? Date.now();
+    const active = schedule.find((key) => key.activatesAt <= now);
+    // Only possible if the signing key was retired by hand: never sign with a key not yet due.
+    if (!active) throw new Error('no signing key is active yet');
+    return active.material;
   }
 
-  /** Public halves of every key a verifier may meet, newest first. */
+  /** Makes the next `activeKey()` read the table again (after this process changed it). */
+  forget(): void {
+    this.cached = undefined;
+  }
+
+  /** Public halves of every key a verifier may meet (not retired, active or not yet), newest first. */
   async list(): Promise<ListSigningKeysReply> {
-    const rows = await this.dataSource.getRepository(SigningKey).find({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
+    const rows = await this.dataSource.getRepository(SigningKey).find({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC', kid: 'ASC' } });
     return { keys: rows.map(toPublicKey) };
   }
 
-  /** Creates the first key unless one exists; returns the newest active key. Safe to race. */
-  async ensureActiveKey(): Promise<SigningKey> {
-    const existing = await newestActive(this.dataSource.manager);
-    if (existing) return existing;
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1::text))', [KEY_CREATION_LOCK]);
-      const created = await newestActive(manager);
-      if (created) return created;
-      const { publicKey, privateKey } = await generateKeyPair(TOKEN_POLICY.algorithm, { extractable: true, modulusLength: 2048 });
-      const key = manager.create(SigningKey, {
-        kid: randomBytes(16).toString('base64url'),
-        algorithm: TOKEN_POLICY.algorithm,
-        publicJwk: await exportJWK(publicKey),
-        privateJwk: await exportJWK(privateKey),
-        createdAt: new Date(),
-        retiredAt: null,
-      });
+  /** Creates the first key unless a published one exists. Safe to race. */
+  async ensureFirstKey(): Promise<void> {
+    if (await anyPublished(this.dataSource.manager)) return;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1::text))', [SIGNING_KEYS_LOCK]);
+      if (await anyPublished(manager)) return;
+      // Nobody can hold a token yet, so there is nothing to wait for: it signs at once. Its
+      // activation is dated a minute back so that a replica whose clock lags ours does not
+      // find it "not due yet".
+      const now = new Date();
+      const key = await newSigningKey({ createdAt: now, activatedAt: new Date(now.getTime() - 60_000) });
       await manager.insert(SigningKey, key);
-      this.logger.log(`created signing key kid=${key.kid}`);
-      return key;
+      this.logger.log(`created the first signing key kid=${key.kid}`);
     });
   }
 
-  private async loadOrCreate(): Promise<SigningMaterial> {
-    const key = await this.ensureActiveKey();
-    const privateKey = await importJWK(key.privateJwk, TOKEN_POLICY.algorithm);
-    if (privateKey instanceof Uint8Array) throw new Error(`signing key ${key.kid} is not an asymmetric key`);
-    return { kid: key.kid, privateKey };
+  private schedule(): Promise<ScheduledKey[]> {
+    // The clock is read before the query: the copy is as old as the moment it was asked for.
+    const now = Date.now();
+    if (!this.cached || now - this.cached.loadedAt > this.cacheMs) {
+      const schedule = this.load();
+      const entry = { loadedAt: now, schedule };
+      this.cached = entry;
+      // A failed load (database away) must not be cached.
+      schedule.catch(() => {
+        if (this.cached === entry) this.cached = undefined;
+      });
+    }
+    return this.cached.schedule;
+  }
+
+  private async load(): Promise<ScheduledKey[]> {
+    let rows = await this.published();
+    if (rows.length === 0) {
+      await this.ensureFirstKey();
+      rows = await this.published();
+    }
+    const published = new Set(rows.map((row) => row.kid));
+    for (const kid of this.imported.keys()) if (!published.has(kid)) this.imported.delete(kid);
+    return Promise.all(rows.map(async (row) => ({ activatesAt: row.activatedAt.getTime(), material: await this.material(row) })));
+  }
+
+  /** Every key not retired, the one activating last first. */
+  private published(): Promise<SigningKey[]> {
+    return this.dataSource.getRepository(SigningKey).find({ where: { retiredAt: IsNull() }, order: { activatedAt: 'DESC', createdAt: 'DESC', kid: 'ASC' } });
+  }
+
+  private material(row: SigningKey): Promise<SigningMaterial> {
+    let material = this.imported.get(row.kid);
+    if (!material) {
+      material = (async () => {
+        const privateKey = await importJWK(row.privateJwk, TOKEN_POLICY.algorithm);
+        if (privateKey instanceof Uint8Array) throw new Error(`signing key ${row.kid} is not an asymmetric key`);
+        return { kid: row.kid, privateKey };
+      })();
+      this.imported.set(row.kid, material);
+      material.catch(() => this.imported.delete(row.kid));
+    }
+    return material;
   }
 }
 
-function newestActive(manager: EntityManager): Promise<SigningKey | null> {
-  return manager.getRepository(SigningKey).findOne({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC', kid: 'ASC' } });
+/** A fresh RSA-2048 pair with a random kid, not yet stored. */
+export async function newSigningKey(times: { createdAt: Date; activatedAt: Date }): Promise<SigningKey> {
+  const { publicKey, privateKey } = await generateKeyPair(TOKEN_POLICY.algorithm, { extractable: true, modulusLength: 2048 });
+  return Object.assign(new SigningKey(), {
+    kid: randomBytes(16).toString('base64url'),
+    algorithm: TOKEN_POLICY.algorithm,
+    publicJwk: await exportJWK(publicKey),
+    privateJwk: await exportJWK(privateKey),
+    createdAt: times.createdAt,
+    activatedAt: times.activatedAt,
+    retiredAt: null,
+  });
+}
+
+async function anyPublished(manager: EntityManager): Promise<boolean> {
+  return (await manager.getRepository(SigningKey).count({ where: { retiredAt: IsNull() } })) > 0;
 }
 
 function toPublicKey(key: SigningKey): PublicSigningKey {

@@ -73,6 +73,18 @@ describe('device-registry: revocation progress in batches (integration)', () => 
     expect(reply.completedAt).not.toBeNull();
   });
 
+  it('takes a signing-key event as applied and does nothing with it (no endless redelivery)', async () => {
+    const keys = inbound(EventSubject.keysRotated, {
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      kid: 'k2',
+      activatesAt: new Date().toISOString(),
+      retiredKids: ['k0'],
+    });
+    expect(await h.handler.handleBatch([keys])).toBe(1);
+    expect(await h.handler.handleBatch([keys])).toBe(0);
+  });
+
   it('applies every device of one coalesced progress message (as a gateway sends them)', async () => {
     const clock = testClock();
     const devices = [signedInDevice(), signedInDevice(), signedInDevice()].map((d, i, all) => ({ ...d, accountId: all[0].accountId }));

@@ -97,6 +97,9 @@ function steps(events: readonly InboundEvent[]): Step[] {
       case EventSubject.deviceLoggedOutOnReconnect:
         for (const device of event.payload.devices) addReport({ event: device, state: 'logged_out_on_reconnect' });
         break;
+      // Signing keys are the gateways' concern: nothing for the registry to record.
+      case EventSubject.keysRotated:
+        break;
       default: {
         const unknown: never = event;
         throw new Error(`no handler for ${(unknown as InboundEvent).subject}`);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EventSubject, RevocationReason, Stream } from '@signoff/contracts';
+import { EventSubject, KeysRotatedV1, RevocationReason, Stream } from '@signoff/contracts';
 import { InboundEvent, NatsNamespace, StreamFollower } from '@signoff/messaging';
 import { Readiness } from '@signoff/service-kit';
 import { RevocationView } from '@signoff/token-verification';
@@ -32,6 +32,7 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
   readonly view: RevocationView;
   private follower?: StreamFollower;
   private readonly listeners: Array<(revocation: AppliedRevocation) => void> = [];
+  private readonly keyListeners: Array<(rotation: KeysRotatedV1) => void> = [];
   private connected = true;
   private resyncing = false;
   private pruneTimer?: NodeJS.Timeout;
@@ -55,6 +56,14 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
   /** Called for every revocation that arrives after the initial replay. */
   onRevocation(listener: (revocation: AppliedRevocation) => void): void {
     this.listeners.push(listener);
+  }
+
+  /**
+   * Called for every `security.keys.rotated.v1`, replayed ones included: a rotation published
+   * while this process was starting may not be in the keys it loaded, and a reload is cheap.
+   */
+  onKeysRotated(listener: (rotation: KeysRotatedV1) => void): void {
+    this.keyListeners.push(listener);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -83,6 +92,7 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private apply(event: InboundEvent): void {
+    if (event.subject === EventSubject.keysRotated) return this.keysRotated(event.payload);
     let applied: AppliedRevocation | undefined;
     if (event.subject === EventSubject.sessionRevoked) {
       this.view.applySessionRevoked(event.payload);
@@ -97,6 +107,16 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
         listener(applied);
       } catch (error) {
         this.logger.error(`revocation ${applied.revocationId}: listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private keysRotated(rotation: KeysRotatedV1): void {
+    for (const listener of this.keyListeners) {
+      try {
+        listener(rotation);
+      } catch (error) {
+        this.logger.error(`key rotation to kid=${rotation.kid}: listener failed: ${(error as Error).message}`);
       }
     }
   }

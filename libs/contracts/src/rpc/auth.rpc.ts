@@ -128,3 +128,14 @@ export class ListSigningKeysRequest {}
 export interface ListSigningKeysReply {
   keys: PublicSigningKey[];
 }
+
+/** Empty: an operator asks for a rotation, nothing more (see `RotateSigningKeysReply`). */
+export class RotateSigningKeysRequest {}
+export interface RotateSigningKeysReply {
+  /** The key that takes over: published now, signing from `activatesAt`. */
+  kid: string;
+  /** ISO 8601. */
+  activatesAt: string;
+  /** False when a rotation was already under way (a key not signing yet): that one is returned. */
+  created: boolean;
+}

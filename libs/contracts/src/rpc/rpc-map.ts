@@ -13,6 +13,7 @@ export interface RpcMap {
   [RpcSubject.revokeAllSessions]: [A.RevokeAllSessionsRequest, A.RevocationAccepted];
   [RpcSubject.signOutDevice]: [A.SignOutDeviceRequest, A.RevocationAccepted];
   [RpcSubject.listSigningKeys]: [A.ListSigningKeysRequest, A.ListSigningKeysReply];
+  [RpcSubject.rotateSigningKeys]: [A.RotateSigningKeysRequest, A.RotateSigningKeysReply];
   [RpcSubject.listDevices]: [D.ListDevicesRequest, D.ListDevicesReply];
   [RpcSubject.getDeviceHistory]: [D.GetDeviceHistoryRequest, D.DeviceHistoryReply];
   [RpcSubject.getRevocationProgress]: [D.GetRevocationProgressRequest, D.RevocationProgressReply];
