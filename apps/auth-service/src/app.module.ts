@@ -6,7 +6,9 @@ import { AccountsService } from './accounts/accounts.service';
 import { AuthConfig } from './config/auth.config';
 import { AuthLifecycle } from './core/auth-lifecycle';
 import { coreProviders } from './core/core.providers';
+import { PasswordChangeService } from './credentials/password-change.service';
 import { PasswordHasher } from './credentials/password-hasher';
+import { PasswordNatsController } from './credentials/password.nats.controller';
 import { RevocationsNatsController } from './revocations/revocations.nats.controller';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionStore } from './sessions/session.store';
@@ -20,6 +22,8 @@ import { StepUpNatsController } from './step-up/step-up.nats.controller';
 import { StepUpService } from './step-up/step-up.service';
 import { AccessTokenIssuer } from './tokens/access-token-issuer';
 import { RefreshTokenStore } from './tokens/refresh-token.store';
+import { twoFactorProviders } from './two-factor/two-factor.providers';
+import { TwoFactorNatsController } from './two-factor/two-factor.nats.controller';
 
 /**
  * The composition root. One module on purpose: the features call each other in a chain
@@ -39,6 +43,8 @@ export class AuthServiceModule {
         RevocationsNatsController,
         StepUpNatsController,
         SigningKeysNatsController,
+        TwoFactorNatsController,
+        PasswordNatsController,
       ],
       providers: [
         ...coreProviders(config),
@@ -55,6 +61,8 @@ export class AuthServiceModule {
         RevocationsService,
         SessionsService,
         AccountsService,
+        ...twoFactorProviders(),
+        PasswordChangeService,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AccessTokenVerifier } from '@signoff/token-verification';
 import { HealthController, loggingModule } from '@signoff/service-kit';
+import { AccountModule } from './account/account.module';
 import { accessTokenVerifierProvider, AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './config/gateway.config';
 import { DeviceChannelModule } from './device-channel/device-channel.module';
@@ -9,6 +10,7 @@ import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { PlaybackModule } from './playback/playback.module';
 import { SecurityEventsModule } from './security-events/security-events.module';
 import { ThrottlingModule } from './throttling/throttling.module';
+import { TwoFactorModule } from './two-factor/two-factor.module';
 
 @Global()
 @Module({})
@@ -34,6 +36,8 @@ export class GatewayModule {
         AuthModule,
         DevicesModule,
         PlaybackModule,
+        TwoFactorModule,
+        AccountModule,
       ],
       controllers: [HealthController],
     };

@@ -24,6 +24,10 @@ export const ERROR_STATUS = {
   SESSION_EXPIRED: 401,
   REAUTH_REQUIRED: 401,
   STEP_UP_FAILED: 403,
+  /** Two-factor sign-in: the password was right and the account asks for a code (none sent). */
+  OTP_REQUIRED: 401,
+  /** Two-factor sign-in: the code (TOTP or recovery code) is wrong, expired or already used. */
+  INVALID_OTP: 401,
   PROFILE_NOT_ALLOWED: 403,
 
   ACCOUNT_NOT_FOUND: 404,
@@ -32,6 +36,9 @@ export const ERROR_STATUS = {
   PLAYBACK_NOT_FOUND: 404,
   PROFILE_NOT_FOUND: 404,
   STREAM_LIMIT_REACHED: 409,
+  TWO_FACTOR_ALREADY_ENABLED: 409,
+  TWO_FACTOR_NOT_ENABLED: 409,
+  TWO_FACTOR_NOT_PENDING: 409,
 
   REVOCATION_VIEW_STALE: 503,
   DEPENDENCY_UNAVAILABLE: 503,

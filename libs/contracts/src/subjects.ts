@@ -14,6 +14,14 @@ export const RpcSubject = {
   getMe: 'auth.me.get.v1',
   revokeAllSessions: 'auth.sessions.revoke-all.v1',
   signOutDevice: 'auth.devices.sign-out.v1',
+  changePassword: 'auth.password.change.v1',
+  /** Two-factor sign-in (TOTP): status, enrol, confirm, disable, new recovery codes, step-up by code. */
+  getTwoFactorStatus: 'auth.two-factor.status.get.v1',
+  beginTwoFactorEnrolment: 'auth.two-factor.enrol.v1',
+  confirmTwoFactor: 'auth.two-factor.confirm.v1',
+  disableTwoFactor: 'auth.two-factor.disable.v1',
+  regenerateRecoveryCodes: 'auth.two-factor.recovery-codes.regenerate.v1',
+  stepUpWithOtp: 'auth.step-up.otp.v1',
   listSigningKeys: 'auth.keys.list.v1',
   /** Operator tool (no HTTP route): start a signing-key rotation now. */
   rotateSigningKeys: 'auth.keys.rotate.v1',
@@ -29,6 +37,7 @@ export const EventSubject = {
   sessionRevoked: 'security.session.revoked.v1',
   accountEpochBumped: 'security.account.epoch_bumped.v1',
   keysRotated: 'security.keys.rotated.v1',
+  passwordChanged: 'security.password.changed.v1',
   deviceCut: 'playback.device.cut.v1',
   deviceLogoutAcknowledged: 'device.logout.acknowledged.v1',
   deviceLoggedOutOnReconnect: 'device.logout.reconnected.v1',

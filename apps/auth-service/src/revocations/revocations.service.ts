@@ -99,31 +99,52 @@ export class RevocationsService {
       const epoch = await this.accounts.bumpEpoch(request.accountId);
       if (epoch === undefined) throw unknownSessionError();
       const caller = await this.sessions.requireLive(request.accountId, request.sessionId, { lock: true });
-      const revocation = await this.insertRevocation(
-        { accountId: request.accountId, scope: 'all_devices', reason: 'sign_out_all', requestedBySessionId: caller.id },
-        new Date(),
-      );
-      const revoked = await this.sessions.revokeLiveOfAccount(
-        request.accountId,
-        { id: revocation.id, reason: 'sign_out_all' },
-        request.includeCurrent ? undefined : caller.id,
-      );
-      // The event happened when the last session was revoked (after any lock wait).
-      const at = new Date(Math.max(revocation.createdAt.getTime(), ...revoked.map((s) => (s.revokedAt as Date).getTime())));
-      await this.uow.emit(EventSubject.accountEpochBumped, {
-        eventId: randomUUID(),
-        occurredAt: at.toISOString(),
-        revocationId: revocation.id,
+      const revocation = await this.revokeAccountSessions({
         accountId: request.accountId,
         epoch,
-        ...(request.includeCurrent ? {} : { exceptSessionId: caller.id }),
-        sessionIds: revoked.map((s) => s.id),
-        deviceIds: revoked.map((s) => s.deviceId),
         reason: 'sign_out_all',
+        requestedBySessionId: caller.id,
+        exceptSessionId: request.includeCurrent ? undefined : caller.id,
       });
-      this.logger.log(`signed out all devices accountId=${request.accountId} revocationId=${revocation.id} epoch=${epoch} sessions=${revoked.length}`);
       return { revocationId: revocation.id };
     });
+  }
+
+  /**
+   * Every live session of the account (but `exceptSessionId`) signed out in the running unit of
+   * work, whose caller holds the account row and has bumped its epoch to `epoch`: the revocation
+   * row, one UPDATE of the sessions, and `security.account.epoch_bumped.v1`, the event gateways
+   * and the registry fan out. Used by "sign out of all devices" and by password change.
+   */
+  async revokeAccountSessions(input: {
+    accountId: string;
+    epoch: number;
+    reason: Extract<RevocationReason, 'sign_out_all' | 'password_changed' | 'password_reset'>;
+    requestedBySessionId: string | null;
+    exceptSessionId?: string;
+  }): Promise<Revocation> {
+    const revocation = await this.insertRevocation(
+      { accountId: input.accountId, scope: 'all_devices', reason: input.reason, requestedBySessionId: input.requestedBySessionId },
+      new Date(),
+    );
+    const revoked = await this.sessions.revokeLiveOfAccount(input.accountId, { id: revocation.id, reason: input.reason }, input.exceptSessionId);
+    // The event happened when the last session was revoked (after any lock wait).
+    const at = new Date(Math.max(revocation.createdAt.getTime(), ...revoked.map((s) => (s.revokedAt as Date).getTime())));
+    await this.uow.emit(EventSubject.accountEpochBumped, {
+      eventId: randomUUID(),
+      occurredAt: at.toISOString(),
+      revocationId: revocation.id,
+      accountId: input.accountId,
+      epoch: input.epoch,
+      ...(input.exceptSessionId ? { exceptSessionId: input.exceptSessionId } : {}),
+      sessionIds: revoked.map((s) => s.id),
+      deviceIds: revoked.map((s) => s.deviceId),
+      reason: input.reason,
+    });
+    this.logger.log(
+      `signed out account accountId=${input.accountId} reason=${input.reason} revocationId=${revocation.id} epoch=${input.epoch} sessions=${revoked.length}`,
+    );
+    return revocation;
   }
 
   /**

@@ -7,6 +7,7 @@ import { UnitOfWork } from '../outbox/unit-of-work';
 import { RevocationsService } from '../revocations/revocations.service';
 import { failureOf } from '../testing/coded-errors';
 import { strictMock } from '../testing/strict-mock';
+import { TwoFactorService } from '../two-factor/two-factor.service';
 import { AccessTokenIssuer } from '../tokens/access-token-issuer';
 import { RefreshTokenStore } from '../tokens/refresh-token.store';
 import { SessionStore } from './session.store';
@@ -32,6 +33,7 @@ describe('SessionsService.login refusals', () => {
       strictMock<PasswordHasher>('hasher', hasher),
       strictMock<AccessTokenIssuer>('tokens', {}),
       strictMock<RevocationsService>('revocations', {}),
+      strictMock<TwoFactorService>('twoFactor', {}),
     );
     return { service, lookedUp };
   }

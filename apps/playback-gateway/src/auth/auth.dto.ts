@@ -1,14 +1,18 @@
-import { PickType } from '@nestjs/swagger';
-import { LoginRequest, StepUpRequest } from '@signoff/contracts';
+import { IntersectionType, PartialType, PickType } from '@nestjs/swagger';
+import { LoginRequest, OtpStepUpRequest, StepUpRequest } from '@signoff/contracts';
 import { IsBoolean, IsOptional } from 'class-validator';
 
 /**
  * HTTP bodies of the auth routes, cut from the RPC contracts so each field is validated by one
  * definition. The caller's address and agent come from the request, never from the body.
  */
-export class LoginBody extends PickType(LoginRequest, ['email', 'password', 'device'] as const) {}
+export class LoginBody extends PickType(LoginRequest, ['email', 'password', 'device', 'otpCode'] as const) {}
 
-export class StepUpBody extends PickType(StepUpRequest, ['password'] as const) {}
+/** Step-up by the password or by a code from the authenticator app (or a recovery code): one of the two. */
+export class StepUpBody extends IntersectionType(
+  PartialType(PickType(StepUpRequest, ['password'] as const)),
+  PartialType(PickType(OtpStepUpRequest, ['otpCode'] as const)),
+) {}
 
 export class RevokeAllBody {
   /** Sign this device out too (default), or keep it signed in. */

@@ -74,8 +74,15 @@ export class AuthHttpController {
   @Post('auth/step-up')
   @HttpCode(200)
   async stepUp(@CurrentPrincipal() principal: Principal, @Body() body: StepUpBody): Promise<StepUpReply> {
+    if ((body.password === undefined) === (body.otpCode === undefined)) {
+      throw new SignoffError('VALIDATION_FAILED', 'send either your password or a code from your authenticator app', { fields: ['password', 'otpCode'] });
+    }
     const admission = await this.throttle.stepUp(principal.accountId, principal.sessionId);
-    const reply = await this.rpc.call(RpcSubject.stepUp, { accountId: principal.accountId, sessionId: principal.sessionId, password: body.password });
+    const session = { accountId: principal.accountId, sessionId: principal.sessionId };
+    const reply =
+      body.otpCode !== undefined
+        ? await this.rpc.call(RpcSubject.stepUpWithOtp, { ...session, otpCode: body.otpCode })
+        : await this.rpc.call(RpcSubject.stepUp, { ...session, password: body.password as string });
     await admission.succeeded();
     return reply;
   }

@@ -2,6 +2,7 @@ import { EventSubject } from '../subjects';
 import { AccountEpochBumpedV1 } from './account-epoch-bumped.v1';
 import { DeviceCutV1, DeviceLoggedOutOnReconnectV1, DeviceLogoutAcknowledgedV1 } from './device-progress.v1';
 import { KeysRotatedV1 } from './keys-rotated.v1';
+import { PasswordChangedV1 } from './password-changed.v1';
 import { SessionRevokedV1 } from './session-revoked.v1';
 import { SessionStartedV1 } from './session-started.v1';
 
@@ -11,6 +12,7 @@ export const EVENT_CLASSES = {
   [EventSubject.sessionRevoked]: SessionRevokedV1,
   [EventSubject.accountEpochBumped]: AccountEpochBumpedV1,
   [EventSubject.keysRotated]: KeysRotatedV1,
+  [EventSubject.passwordChanged]: PasswordChangedV1,
   [EventSubject.deviceCut]: DeviceCutV1,
   [EventSubject.deviceLogoutAcknowledged]: DeviceLogoutAcknowledgedV1,
   [EventSubject.deviceLoggedOutOnReconnect]: DeviceLoggedOutOnReconnectV1,

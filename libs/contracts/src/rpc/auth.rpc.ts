@@ -8,6 +8,7 @@ import {
   IsString,
   IsUUID,
   Length,
+  Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
@@ -46,6 +47,13 @@ export class LoginRequest {
   @ValidateNested()
   @Type(() => DeviceDescriptor)
   device!: DeviceDescriptor;
+
+  /** Two-factor sign-in: a TOTP code or a recovery code, when the account asks for one. */
+  @IsOptional()
+  @IsString()
+  @Length(6, 16)
+  @Matches(/^[0-9A-Za-z -]{6,16}$/, { message: 'otpCode must be a 6-digit code or a recovery code' })
+  otpCode?: string;
 
   @IsOptional()
   @IsIP()

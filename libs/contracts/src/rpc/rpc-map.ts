@@ -1,6 +1,8 @@
 import { RpcSubject } from '../subjects';
 import * as A from './auth.rpc';
 import * as D from './devices.rpc';
+import * as Tf from './two-factor.rpc';
+import * as Pw from './password.rpc';
 
 /** Subject → [request class, reply type]: what typed clients and handlers agree on. */
 export interface RpcMap {
@@ -12,6 +14,13 @@ export interface RpcMap {
   [RpcSubject.getMe]: [A.GetMeRequest, A.MeReply];
   [RpcSubject.revokeAllSessions]: [A.RevokeAllSessionsRequest, A.RevocationAccepted];
   [RpcSubject.signOutDevice]: [A.SignOutDeviceRequest, A.RevocationAccepted];
+  [RpcSubject.changePassword]: [Pw.ChangePasswordRequest, Pw.ChangePasswordReply];
+  [RpcSubject.getTwoFactorStatus]: [Tf.GetTwoFactorStatusRequest, Tf.TwoFactorStatusReply];
+  [RpcSubject.beginTwoFactorEnrolment]: [Tf.BeginTwoFactorEnrolmentRequest, Tf.TwoFactorEnrolmentReply];
+  [RpcSubject.confirmTwoFactor]: [Tf.ConfirmTwoFactorRequest, Tf.RecoveryCodesReply];
+  [RpcSubject.disableTwoFactor]: [Tf.DisableTwoFactorRequest, Tf.TwoFactorDisabledReply];
+  [RpcSubject.regenerateRecoveryCodes]: [Tf.RegenerateRecoveryCodesRequest, Tf.RecoveryCodesReply];
+  [RpcSubject.stepUpWithOtp]: [Tf.OtpStepUpRequest, A.StepUpReply];
   [RpcSubject.listSigningKeys]: [A.ListSigningKeysRequest, A.ListSigningKeysReply];
   [RpcSubject.rotateSigningKeys]: [A.RotateSigningKeysRequest, A.RotateSigningKeysReply];
   [RpcSubject.listDevices]: [D.ListDevicesRequest, D.ListDevicesReply];
