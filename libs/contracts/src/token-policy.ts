@@ -1,3 +1,7 @@
+import { DeviceType } from './domain';
+
+const DAY = 24 * 3600;
+
 /**
  * Token facts that the signer (auth-service) and the verifiers (gateways) must agree on.
  * Lifetimes are defaults; each service reads overrides through its own config.
@@ -15,9 +19,27 @@ export const TOKEN_POLICY = {
   reauthTtlSeconds: 300,
   /** Refresh tokens: 256 bits from a CSPRNG, base64url; stored as SHA-256. */
   refreshTokenBytes: 32,
-  refreshIdleSeconds: 30 * 24 * 3600,
-  refreshAbsoluteSeconds: 180 * 24 * 3600,
+  /** Caps over every device class (see `REFRESH_LIFETIMES`); a deployment may lower them. */
+  refreshIdleSeconds: 90 * DAY,
+  refreshAbsoluteSeconds: 365 * DAY,
 } as const;
+
+/**
+ * Refresh-token lifetimes per device class: `idle` since the token was last used (sliding),
+ * `absolute` since sign-in (hard). Living-room devices are hard to sign in on and rarely leave
+ * the home, so they keep their sessions longest; a browser, on a shared or borrowed computer,
+ * least (NIST SP 800-63B-4 leaves the values to risk; ASVS 7.1.1 asks that they be written down).
+ */
+export const REFRESH_LIFETIMES: Record<DeviceType, { idleSeconds: number; absoluteSeconds: number }> = {
+  tv: { idleSeconds: 90 * DAY, absoluteSeconds: 365 * DAY },
+  streaming_stick: { idleSeconds: 90 * DAY, absoluteSeconds: 365 * DAY },
+  console: { idleSeconds: 90 * DAY, absoluteSeconds: 365 * DAY },
+  phone: { idleSeconds: 60 * DAY, absoluteSeconds: 180 * DAY },
+  tablet: { idleSeconds: 60 * DAY, absoluteSeconds: 180 * DAY },
+  computer: { idleSeconds: 30 * DAY, absoluteSeconds: 90 * DAY },
+  browser: { idleSeconds: 14 * DAY, absoluteSeconds: 30 * DAY },
+  other: { idleSeconds: 30 * DAY, absoluteSeconds: 90 * DAY },
+};
 
 /** Claims of a Signoff access token. */
 export interface AccessTokenClaims {

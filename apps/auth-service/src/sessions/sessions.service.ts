@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { EventSubject, LoginReply, LoginRequest, RefreshReply, RefreshRequest, SignoffError } from '@signoff/contracts';
+import { DeviceType, EventSubject, LoginReply, LoginRequest, REFRESH_LIFETIMES, RefreshReply, RefreshRequest, SignoffError } from '@signoff/contracts';
 import { AccountStore } from '../accounts/account.store';
 import { normalizeEmail } from '../accounts/email';
 import { AuthConfig } from '../config/auth.config';
@@ -64,7 +64,8 @@ export class SessionsService {
           requestedBySessionId: sessionId,
         });
       }
-      const absoluteExpiresAt = addSeconds(now, this.config.REFRESH_ABSOLUTE_SECONDS);
+      const lifetime = this.lifetimeOf(request.device.type);
+      const absoluteExpiresAt = addSeconds(now, lifetime.absoluteSeconds);
       await this.sessions.insert({
         id: sessionId,
         accountId: account.id,
@@ -73,7 +74,7 @@ export class SessionsService {
         profileId: null,
         createdAt: now,
         lastUsedAt: now,
-        idleExpiresAt: earliest(addSeconds(now, this.config.REFRESH_IDLE_SECONDS), absoluteExpiresAt),
+        idleExpiresAt: earliest(addSeconds(now, lifetime.idleSeconds), absoluteExpiresAt),
         absoluteExpiresAt,
         revokedAt: null,
         revocationId: null,
@@ -131,7 +132,8 @@ export class SessionsService {
       if (!account) throw new SignoffError('REFRESH_TOKEN_INVALID', 'this refresh token is not valid');
       await this.refreshTokens.supersede(token.id, now);
       const refreshToken = await this.refreshTokens.issue(session.id, now);
-      await this.sessions.touch(session.id, now, earliest(addSeconds(now, this.config.REFRESH_IDLE_SECONDS), session.absoluteExpiresAt));
+      const idleSeconds = this.lifetimeOf(session.deviceType).idleSeconds;
+      await this.sessions.touch(session.id, now, earliest(addSeconds(now, idleSeconds), session.absoluteExpiresAt));
       const { accessToken, expiresIn } = await this.tokens.issue({
         accountId: account.id,
         sessionId: session.id,
@@ -148,6 +150,15 @@ export class SessionsService {
       throw new SignoffError('REFRESH_TOKEN_REUSED', 'this refresh token was already used; the session has been signed out', revoked.details);
     }
     return outcome.reply;
+  }
+
+  /** The device class's refresh lifetimes, capped by this deployment's settings. */
+  private lifetimeOf(deviceType: string): { idleSeconds: number; absoluteSeconds: number } {
+    const byClass = REFRESH_LIFETIMES[deviceType as DeviceType] ?? REFRESH_LIFETIMES.other;
+    return {
+      idleSeconds: Math.min(byClass.idleSeconds, this.config.REFRESH_IDLE_SECONDS),
+      absoluteSeconds: Math.min(byClass.absoluteSeconds, this.config.REFRESH_ABSOLUTE_SECONDS),
+    };
   }
 }
 
