@@ -23,4 +23,16 @@ export class ProcessedEvents {
     );
     return new Set(inserted.map((r) => r.event_id.toLowerCase()));
   }
+
+  /**
+   * Forgets ids older than `before`. Safe once `before` is older than the streams' max age: the
+   * broker no longer holds those events, so it can never deliver them again.
+   */
+  async prune(before: Date): Promise<number> {
+    const removed = await this.db.rows<{ event_id: string }>(
+      `DELETE FROM ${Table.processedEvents} WHERE processed_at < $1::timestamptz RETURNING event_id`,
+      [before.toISOString()],
+    );
+    return removed.length;
+  }
 }
