@@ -9,6 +9,9 @@ import { coreProviders } from './core/core.providers';
 import { PasswordChangeService } from './credentials/password-change.service';
 import { PasswordHasher } from './credentials/password-hasher';
 import { PasswordNatsController } from './credentials/password.nats.controller';
+import { mailProviders } from './mail/mail.providers';
+import { PasswordResetNatsController } from './password-reset/password-reset.nats.controller';
+import { PasswordResetService } from './password-reset/password-reset.service';
 import { RevocationsNatsController } from './revocations/revocations.nats.controller';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionStore } from './sessions/session.store';
@@ -45,6 +48,7 @@ export class AuthServiceModule {
         SigningKeysNatsController,
         TwoFactorNatsController,
         PasswordNatsController,
+        PasswordResetNatsController,
       ],
       providers: [
         ...coreProviders(config),
@@ -63,6 +67,8 @@ export class AuthServiceModule {
         AccountsService,
         ...twoFactorProviders(),
         PasswordChangeService,
+        ...mailProviders(config),
+        PasswordResetService,
       ],
     };
   }

@@ -7,6 +7,7 @@ import { GatewayConfig } from './config/gateway.config';
 import { DeviceChannelModule } from './device-channel/device-channel.module';
 import { DevicesModule } from './devices/devices.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
 import { PlaybackModule } from './playback/playback.module';
 import { SecurityEventsModule } from './security-events/security-events.module';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -38,6 +39,7 @@ export class GatewayModule {
         PlaybackModule,
         TwoFactorModule,
         AccountModule,
+        PasswordResetModule,
       ],
       controllers: [HealthController],
     };

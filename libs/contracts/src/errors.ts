@@ -29,6 +29,8 @@ export const ERROR_STATUS = {
   /** Two-factor sign-in: the code (TOTP or recovery code) is wrong, expired or already used. */
   INVALID_OTP: 401,
   PROFILE_NOT_ALLOWED: 403,
+  /** Password reset: the emailed token is unknown, used, superseded or expired (one answer for all). */
+  RESET_TOKEN_INVALID: 400,
 
   ACCOUNT_NOT_FOUND: 404,
   DEVICE_NOT_FOUND: 404,

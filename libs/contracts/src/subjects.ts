@@ -15,6 +15,9 @@ export const RpcSubject = {
   revokeAllSessions: 'auth.sessions.revoke-all.v1',
   signOutDevice: 'auth.devices.sign-out.v1',
   changePassword: 'auth.password.change.v1',
+  /** Forgot password: always the same empty reply; a mail goes out only for a known email. */
+  requestPasswordReset: 'auth.password-reset.request.v1',
+  confirmPasswordReset: 'auth.password-reset.confirm.v1',
   /** Two-factor sign-in (TOTP): status, enrol, confirm, disable, new recovery codes, step-up by code. */
   getTwoFactorStatus: 'auth.two-factor.status.get.v1',
   beginTwoFactorEnrolment: 'auth.two-factor.enrol.v1',

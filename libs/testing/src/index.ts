@@ -5,3 +5,4 @@ export * from './expect-eventually';
 export * from './free-port';
 export * from './child-servers';
 export * from './tcp-proxy';
+export * from './smtp-sink';

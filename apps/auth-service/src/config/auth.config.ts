@@ -40,7 +40,7 @@ export class AuthConfig extends CommonConfig {
   @Max(16)
   ARGON2_PARALLELISM = 1;
 
-  /** Refresh-token lifetimes (sliding idle, hard absolute); defaults are the shared policy. */
+  /** Caps on refresh-token lifetimes (sliding idle, hard absolute); each device class has its own below them (`REFRESH_LIFETIMES`). */
   @IsInt()
   @Min(60)
   REFRESH_IDLE_SECONDS: number = TOKEN_POLICY.refreshIdleSeconds;
@@ -71,4 +71,43 @@ export class AuthConfig extends CommonConfig {
   @Max(3_600)
   SIGNING_KEY_CHECK_INTERVAL_SECONDS = 60;
 
+  /**
+   * Where mail goes: an SMTP URL (`smtp://user:pass@host:587`, `smtps://…`). Empty: mail is not
+   * sent but logged (recipient and subject only, never the body, which may hold a reset link)
+   * and marked sent, so `npm start` works without a mail server.
+   */
+  @IsString()
+  SMTP_URL = '';
+
+  /** The `From:` of every mail. */
+  @IsString()
+  MAIL_FROM = 'Signoff <no-reply@signoff.invalid>';
+
+  /** A mail that failed this many times is marked failed and not tried again. */
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  MAIL_MAX_ATTEMPTS = 8;
+
+  /** Backoff after the first failure; doubles per attempt, capped at 1 h. */
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  MAIL_RETRY_BASE_MS = 5_000;
+
+  /** Safety-net poll of the mail outbox (commits kick the mail relay at once). */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  MAIL_POLL_MS = 1_000;
+
+  /** Base of links in mail (the web app): the reset link is `${PUBLIC_BASE_URL}/account/reset?token=…`. */
+  @IsString()
+  PUBLIC_BASE_URL = 'http://127.0.0.1:8080';
+
+  /** How long an emailed reset link works. */
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  PASSWORD_RESET_TTL_SECONDS = 1_800;
 }

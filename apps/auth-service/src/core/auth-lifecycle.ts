@@ -4,6 +4,8 @@ import { ensureStream, NatsNamespace, OutboxRelay } from '@signoff/messaging';
 import { NatsConnection } from 'nats';
 import { DataSource } from 'typeorm';
 import { AuthConfig } from '../config/auth.config';
+import { MAIL_RELAY_DATA_SOURCE } from '../mail/mail.providers';
+import { MailRelay } from '../mail/mail-relay';
 import { RELAY_DATA_SOURCE } from './core.providers';
 import { NATS_CONNECTION } from './nats-connection-health';
 
@@ -25,6 +27,8 @@ export class AuthLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly relay: OutboxRelay,
     @Inject(RELAY_DATA_SOURCE) private readonly relayDataSource: DataSource,
+    private readonly mailRelay: MailRelay,
+    @Inject(MAIL_RELAY_DATA_SOURCE) private readonly mailDataSource: DataSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -34,12 +38,15 @@ export class AuthLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     });
     this.relay.start();
     this.logger.log(`outbox relay started, publishing to stream ${stream}`);
+    this.mailRelay.start();
+    this.logger.log(this.config.SMTP_URL ? 'mail relay started (SMTP)' : 'mail relay started without SMTP_URL: mail is logged, not sent');
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.relay.stop();
+    await this.mailRelay.stop();
     if (!this.nc.isClosed()) await this.nc.close();
-    for (const dataSource of [this.relayDataSource, this.dataSource]) {
+    for (const dataSource of [this.mailDataSource, this.relayDataSource, this.dataSource]) {
       if (dataSource.isInitialized) await dataSource.destroy();
     }
   }

@@ -15,6 +15,8 @@ export interface RpcMap {
   [RpcSubject.revokeAllSessions]: [A.RevokeAllSessionsRequest, A.RevocationAccepted];
   [RpcSubject.signOutDevice]: [A.SignOutDeviceRequest, A.RevocationAccepted];
   [RpcSubject.changePassword]: [Pw.ChangePasswordRequest, Pw.ChangePasswordReply];
+  [RpcSubject.requestPasswordReset]: [Pw.RequestPasswordResetRequest, Pw.RequestPasswordResetReply];
+  [RpcSubject.confirmPasswordReset]: [Pw.ConfirmPasswordResetRequest, Pw.ConfirmPasswordResetReply];
   [RpcSubject.getTwoFactorStatus]: [Tf.GetTwoFactorStatusRequest, Tf.TwoFactorStatusReply];
   [RpcSubject.beginTwoFactorEnrolment]: [Tf.BeginTwoFactorEnrolmentRequest, Tf.TwoFactorEnrolmentReply];
   [RpcSubject.confirmTwoFactor]: [Tf.ConfirmTwoFactorRequest, Tf.RecoveryCodesReply];

@@ -1,0 +1,25 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  ConfirmPasswordResetReply,
+  ConfirmPasswordResetRequest,
+  RequestPasswordResetReply,
+  RequestPasswordResetRequest,
+  RpcSubject,
+} from '@signoff/contracts';
+import { PasswordResetService } from './password-reset.service';
+
+@Controller()
+export class PasswordResetNatsController {
+  constructor(private readonly resets: PasswordResetService) {}
+
+  @MessagePattern(RpcSubject.requestPasswordReset)
+  request(@Payload() request: RequestPasswordResetRequest): Promise<RequestPasswordResetReply> {
+    return this.resets.request(request);
+  }
+
+  @MessagePattern(RpcSubject.confirmPasswordReset)
+  confirm(@Payload() request: ConfirmPasswordResetRequest): Promise<ConfirmPasswordResetReply> {
+    return this.resets.confirm(request);
+  }
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { PasswordResetHttpController } from './password-reset.http.controller';
+
+@Module({ controllers: [PasswordResetHttpController] })
+export class PasswordResetModule {}
