@@ -32,7 +32,7 @@ export class GatewayConfig extends CommonConfig {
   @Min(1_000)
   WS_PING_INTERVAL_MS = 30_000;
 
-  // Throttling (docs/decisions.md "Throttling"). Fixed windows counted in Redis, shared by
+  // Throttling (docs/security.md "Throttling"). Fixed windows counted in Redis, shared by
   // every gateway; while Redis fails each process counts the same policy on its own. Windows
   // are whole seconds, at least one: rate-limiter-flexible keeps a shorter one for ever.
 

@@ -20,7 +20,7 @@ export interface ThrottlePolicy {
 export const THROTTLE_POLICY_NAMES = ['loginAccount', 'loginAddress', 'stepUpSession', 'signUpAddress', 'resetEmail', 'resetAddress'] as const;
 export type ThrottlePolicyName = (typeof THROTTLE_POLICY_NAMES)[number];
 
-/** The policies and their numbers; docs/decisions.md "Throttling" explains each one. */
+/** The policies and their numbers; docs/security.md "Throttling" explains each one. */
 export function throttlePolicies(config: GatewayConfig): Record<ThrottlePolicyName, ThrottlePolicy> {
   return {
     loginAccount: { name: 'login:account', points: config.THROTTLE_LOGIN_PER_ACCOUNT, windowSeconds: config.THROTTLE_LOGIN_WINDOW_SECONDS, counts: 'failures' },
