@@ -15,6 +15,8 @@ import { PasswordResetService } from './password-reset/password-reset.service';
 import { RevocationsNatsController } from './revocations/revocations.nats.controller';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionStore } from './sessions/session.store';
+import { SignInAlertsNatsController } from './sign-in-alerts/sign-in-alerts.nats.controller';
+import { SignInAlertsService } from './sign-in-alerts/sign-in-alerts.service';
 import { SessionsNatsController } from './sessions/sessions.nats.controller';
 import { SessionsService } from './sessions/sessions.service';
 import { SigningKeyRotationScheduler } from './signing-keys/signing-key-rotation.scheduler';
@@ -49,6 +51,7 @@ export class AuthServiceModule {
         TwoFactorNatsController,
         PasswordNatsController,
         PasswordResetNatsController,
+        SignInAlertsNatsController,
       ],
       providers: [
         ...coreProviders(config),
@@ -69,6 +72,7 @@ export class AuthServiceModule {
         PasswordChangeService,
         ...mailProviders(config),
         PasswordResetService,
+        SignInAlertsService,
       ],
     };
   }

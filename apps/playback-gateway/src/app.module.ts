@@ -10,6 +10,7 @@ import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { PlaybackModule } from './playback/playback.module';
 import { SecurityEventsModule } from './security-events/security-events.module';
+import { SignInAlertsModule } from './sign-in-alerts/sign-in-alerts.module';
 import { ThrottlingModule } from './throttling/throttling.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
 
@@ -40,6 +41,7 @@ export class GatewayModule {
         TwoFactorModule,
         AccountModule,
         PasswordResetModule,
+        SignInAlertsModule,
       ],
       controllers: [HealthController],
     };

@@ -2,6 +2,9 @@ import { SignedOutEvent } from '@signoff/device-client';
 import { SmtpSink } from '@signoff/testing';
 import { http, TestStack } from './support/test-stack';
 
+/** Sign-ins also mail an alert; these tests read the reset mail. */
+const RESET_MAIL = /^Reset your Signoff password$/;
+
 /**
  * Forgot password, end to end: auth-service sends through a real SMTP server in this process.
  * Request (202) → the mail arrives → confirm with its token → the TV connected to the other
@@ -41,7 +44,7 @@ describe('password reset (two gateways, real SMTP)', () => {
     expect(requested.status).toBe(202);
     expect(requested.body).toEqual({});
 
-    const mail = await smtp.waitFor(holder.email);
+    const mail = await smtp.waitFor(holder.email, { subject: RESET_MAIL });
     const match = /\/account\/reset\?token=(pr_[A-Za-z0-9_-]+)/.exec(mail.text);
     expect(match).not.toBeNull();
     const token = (match as RegExpExecArray)[1];
@@ -70,7 +73,7 @@ describe('password reset (two gateways, real SMTP)', () => {
     const known = await http(stack.gateway(0), 'POST', '/v1/auth/password-reset/request', { body: { email: holder.email } });
     expect({ status: unknown.status, body: unknown.body }).toEqual({ status: known.status, body: known.body });
     expect(unknown.status).toBe(202);
-    await smtp.waitFor(holder.email);
+    await smtp.waitFor(holder.email, { subject: RESET_MAIL });
     expect(smtp.to(ghost)).toEqual([]);
 
     const bad = await http(stack.gateway(0), 'POST', '/v1/auth/password-reset/request', { body: { email: 'not an email' } });

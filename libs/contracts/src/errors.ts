@@ -31,6 +31,8 @@ export const ERROR_STATUS = {
   PROFILE_NOT_ALLOWED: 403,
   /** Password reset: the emailed token is unknown, used, superseded or expired (one answer for all). */
   RESET_TOKEN_INVALID: 400,
+  /** Sign-in alert: the "this wasn't me" token is unknown, used or expired (one answer for all). */
+  NOT_ME_TOKEN_INVALID: 400,
 
   ACCOUNT_NOT_FOUND: 404,
   DEVICE_NOT_FOUND: 404,

@@ -18,6 +18,8 @@ export const RpcSubject = {
   /** Forgot password: always the same empty reply; a mail goes out only for a known email. */
   requestPasswordReset: 'auth.password-reset.request.v1',
   confirmPasswordReset: 'auth.password-reset.confirm.v1',
+  /** Sign-in alert's "this wasn't me" link: signs that session out and mails a password reset. */
+  notMe: 'auth.sign-in-alerts.not-me.v1',
   /** Two-factor sign-in (TOTP): status, enrol, confirm, disable, new recovery codes, step-up by code. */
   getTwoFactorStatus: 'auth.two-factor.status.get.v1',
   beginTwoFactorEnrolment: 'auth.two-factor.enrol.v1',

@@ -58,17 +58,17 @@ export class SmtpSink {
     return sink;
   }
 
-  /** The mails addressed to `to`. */
-  to(address: string): ReceivedMail[] {
-    return this.mails.filter((m) => m.to.includes(address));
+  /** The mails addressed to `to`, optionally only those whose subject matches. */
+  to(address: string, subject?: RegExp): ReceivedMail[] {
+    return this.mails.filter((m) => m.to.includes(address) && (!subject || subject.test(m.subject)));
   }
 
-  /** Waits for a mail to `address` and returns the first. */
-  waitFor(address: string, options: { timeoutMs?: number } = {}): Promise<ReceivedMail> {
+  /** Waits for a mail to `address` (with a matching subject, if given) and returns the first. */
+  waitFor(address: string, options: { timeoutMs?: number; subject?: RegExp } = {}): Promise<ReceivedMail> {
     return expectEventually(
       () => {
-        const found = this.to(address);
-        if (found.length === 0) throw new Error(`no mail to ${address} yet`);
+        const found = this.to(address, options.subject);
+        if (found.length === 0) throw new Error(`no mail to ${address}${options.subject ? ` matching ${options.subject}` : ''} yet`);
         return found[0];
       },
       { timeoutMs: options.timeoutMs ?? 10_000 },

@@ -1,6 +1,6 @@
 import { TOKEN_POLICY } from '@signoff/contracts';
 import { CommonConfig } from '@signoff/service-kit';
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
 
 /**
  * auth-service settings. Read from the environment once by `loadConfig(AuthConfig)` in
@@ -110,4 +110,17 @@ export class AuthConfig extends CommonConfig {
   @Min(60)
   @Max(86_400)
   PASSWORD_RESET_TTL_SECONDS = 1_800;
+
+  /**
+   * Sign-in alerts: every successful sign-in mails the account (device, time, approximate place)
+   * with a "this wasn't me" link `${PUBLIC_BASE_URL}/account/not-me?token=…`. On unless set false.
+   */
+  @IsBoolean()
+  SIGN_IN_ALERTS = true;
+
+  /** How long the "this wasn't me" link of a sign-in alert works. */
+  @IsInt()
+  @Min(3_600)
+  @Max(2_592_000)
+  NOT_ME_TOKEN_TTL_SECONDS = 604_800;
 }

@@ -3,12 +3,19 @@ import { CreateAuthSchema1763712000000 } from './1763712000000-create-auth-schem
 import { SigningKeyActivation1795269600000 } from './1795269600000-signing-key-activation';
 import { TwoFactor1795356000000 } from './1795356000000-two-factor';
 import { MailOutboxAndPasswordReset1795442400000 } from './1795442400000-mail-outbox-and-password-reset';
+import { SignInAlerts1795528800000 } from './1795528800000-sign-in-alerts';
 
 /** The Postgres schema auth-service owns; nothing else writes to it. */
 export const AUTH_SCHEMA = 'auth';
 
 /** Every migration, oldest first. Used by the service, the stack launcher and the tests' template key. */
-export const AUTH_MIGRATIONS = [CreateAuthSchema1763712000000, SigningKeyActivation1795269600000, TwoFactor1795356000000, MailOutboxAndPasswordReset1795442400000];
+export const AUTH_MIGRATIONS = [
+  CreateAuthSchema1763712000000,
+  SigningKeyActivation1795269600000,
+  TwoFactor1795356000000,
+  MailOutboxAndPasswordReset1795442400000,
+  SignInAlerts1795528800000,
+];
 
 /** Creates the schema if missing and runs pending migrations, on a DataSource of its own. */
 export async function runAuthMigrations(databaseUrl: string): Promise<void> {

@@ -7,6 +7,7 @@ import { UnitOfWork } from '../outbox/unit-of-work';
 import { RevocationsService } from '../revocations/revocations.service';
 import { failureOf } from '../testing/coded-errors';
 import { strictMock } from '../testing/strict-mock';
+import { SignInAlertsService } from '../sign-in-alerts/sign-in-alerts.service';
 import { TwoFactorService } from '../two-factor/two-factor.service';
 import { AccessTokenIssuer } from '../tokens/access-token-issuer';
 import { RefreshTokenStore } from '../tokens/refresh-token.store';
@@ -34,6 +35,7 @@ describe('SessionsService.login refusals', () => {
       strictMock<AccessTokenIssuer>('tokens', {}),
       strictMock<RevocationsService>('revocations', {}),
       strictMock<TwoFactorService>('twoFactor', {}),
+      strictMock<SignInAlertsService>('signInAlerts', {}),
     );
     return { service, lookedUp };
   }

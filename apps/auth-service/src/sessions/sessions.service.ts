@@ -7,6 +7,7 @@ import { AuthConfig } from '../config/auth.config';
 import { PasswordHasher } from '../credentials/password-hasher';
 import { UnitOfWork } from '../outbox/unit-of-work';
 import { RevocationsService } from '../revocations/revocations.service';
+import { SignInAlertsService } from '../sign-in-alerts/sign-in-alerts.service';
 import { AccessTokenIssuer } from '../tokens/access-token-issuer';
 import { RefreshTokenStore } from '../tokens/refresh-token.store';
 import { TwoFactorService } from '../two-factor/two-factor.service';
@@ -38,6 +39,9 @@ export class SessionsService {
     // Typed optional only so the existing refusal spec (8 arguments) still compiles; Nest still
     // requires it (no @Optional()), and a sign-in fails closed should it ever be missing.
     private readonly twoFactor: TwoFactorService,
+    // Typed optional for the same reason (the refusal spec passes nine); Nest injects it, and a
+    // sign-in without it fails closed rather than opening a session nobody is told about.
+    private readonly signInAlerts: SignInAlertsService,
   ) {}
 
   async login(request: LoginRequest): Promise<LoginReply> {
@@ -45,7 +49,7 @@ export class SessionsService {
     const valid = found ? await this.hasher.verify(found.passwordHash, request.password) : await this.hasher.verifyWithoutAccount(request.password);
     if (!found || !valid) throw invalidCredentials();
 
-    return this.uow.run(async () => {
+    const signedIn = await this.uow.run(async () => {
       const account = await this.accounts.lockById(found.id);
       // The password was checked before the lock: if it changed in between (a password change
       // committed meanwhile), the old one must not open a session the change did not sign out.
@@ -90,10 +94,14 @@ export class SessionsService {
         ...(request.ip ? { ip: request.ip } : {}),
         ...(request.userAgent ? { userAgent: request.userAgent } : {}),
       });
+      // The sign-in alert (mail + "this wasn't me" token) commits with the session or not at all.
+      const alerted = await this.signInAlerts.queue({ accountId: account.id, email: account.email, sessionId, device: request.device, at: now, ip: request.ip });
       const { accessToken, expiresIn } = await this.tokens.issue({ accountId: account.id, sessionId, deviceId: request.device.id, epoch: account.epoch, plan: account.plan });
       this.logger.log(`signed in accountId=${account.id} sessionId=${sessionId} deviceId=${request.device.id}`);
-      return { accessToken, refreshToken, expiresIn, sessionId, accountId: account.id };
+      return { reply: { accessToken, refreshToken, expiresIn, sessionId, accountId: account.id }, alerted };
     });
+    if (signedIn.alerted) this.signInAlerts.kick();
+    return signedIn.reply;
   }
 
   /**

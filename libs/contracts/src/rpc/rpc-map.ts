@@ -3,6 +3,7 @@ import * as A from './auth.rpc';
 import * as D from './devices.rpc';
 import * as Tf from './two-factor.rpc';
 import * as Pw from './password.rpc';
+import * as Sa from './sign-in-alerts.rpc';
 
 /** Subject → [request class, reply type]: what typed clients and handlers agree on. */
 export interface RpcMap {
@@ -17,6 +18,7 @@ export interface RpcMap {
   [RpcSubject.changePassword]: [Pw.ChangePasswordRequest, Pw.ChangePasswordReply];
   [RpcSubject.requestPasswordReset]: [Pw.RequestPasswordResetRequest, Pw.RequestPasswordResetReply];
   [RpcSubject.confirmPasswordReset]: [Pw.ConfirmPasswordResetRequest, Pw.ConfirmPasswordResetReply];
+  [RpcSubject.notMe]: [Sa.NotMeRequest, Sa.NotMeReply];
   [RpcSubject.getTwoFactorStatus]: [Tf.GetTwoFactorStatusRequest, Tf.TwoFactorStatusReply];
   [RpcSubject.beginTwoFactorEnrolment]: [Tf.BeginTwoFactorEnrolmentRequest, Tf.TwoFactorEnrolmentReply];
   [RpcSubject.confirmTwoFactor]: [Tf.ConfirmTwoFactorRequest, Tf.RecoveryCodesReply];
