@@ -5,6 +5,7 @@ export * from './streams';
 export * from './event-publisher';
 export * from './outbox-message.entity';
 export * from './outbox-writer';
+export * from './drain-loop';
 export * from './outbox-relay';
 export * from './inbound-event';
 export * from './durable-consumer';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { DrainLoop } from './drain-loop';
 import { EventPublisher } from './event-publisher';
 import { OutboxMessage } from './outbox-message.entity';
 
@@ -19,56 +20,39 @@ export interface OutboxRelayOptions {
  */
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = true;
+  private readonly loop: DrainLoop;
   private consecutiveFailures = 0;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: EventPublisher,
     private readonly options: OutboxRelayOptions,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.options.pollIntervalMs);
-    this.timer.unref();
-    this.kick();
+  ) {
+    this.loop = new DrainLoop(() => this.drain(), options.pollIntervalMs);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Ask for a drain now (after a commit). Coalesces: at most one drain runs at a time. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.loop.kick();
   }
 
-  /** Resolves once nothing is left to relay (for shutdown and tests). */
-  async flush(): Promise<void> {
-    while (this.running) await this.running;
+  /** Resolves once the drain in progress has finished (for shutdown and tests). */
+  flush(): Promise<void> {
+    return this.loop.flush();
   }
 
   private async drain(): Promise<void> {
     try {
       for (;;) {
-        if (this.stopped) break;
+        if (this.loop.isStopped) break;
         const { relayed, failure } = await this.relayBatch();
         if (failure) throw failure;
         if (relayed < this.options.batchSize) break;

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Gauge, register } from 'prom-client';
+import { DrainLoop } from '@signoff/messaging';
 import { DataSource } from 'typeorm';
 import { MailMessage } from './mail-message';
 import { MailTransport } from './mail-transport';
@@ -42,57 +43,40 @@ function failedGauge(): Gauge {
 export class MailRelay {
   private readonly logger = new Logger(MailRelay.name);
   private readonly failed = failedGauge();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = true;
+  private readonly loop: DrainLoop;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly transport: MailTransport,
     private readonly options: MailRelayOptions,
-  ) {}
+  ) {
+    this.loop = new DrainLoop(() => this.drain(), options.pollIntervalMs);
+  }
 
   start(): void {
-    this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.options.pollIntervalMs);
-    this.timer.unref();
     void this.refreshFailedCount();
-    this.kick();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
     this.transport.close();
   }
 
   /** Ask for a drain now (after a commit that queued mail). Coalesces like the event relay. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.loop.kick();
   }
 
   /** Resolves once the drain in progress (if any) has finished (tests, shutdown). */
-  async flush(): Promise<void> {
-    while (this.running) await this.running;
+  flush(): Promise<void> {
+    return this.loop.flush();
   }
 
   private async drain(): Promise<void> {
     try {
       for (;;) {
-        if (this.stopped) break;
+        if (this.loop.isStopped) break;
         const rows = await this.claim();
         await Promise.all(rows.map((row) => this.sendOne(row)));
         if (rows.length < this.options.batchSize) break;

@@ -30,11 +30,19 @@ export class StepUpService {
       this.logger.warn(`step-up refused accountId=${request.accountId} sessionId=${request.sessionId}`);
       throw new SignoffError('STEP_UP_FAILED', 'the password is not correct');
     }
+    return this.issue(session.accountId, session.id);
+  }
+
+  /**
+   * The reauth token any proof of presence buys (password, authenticator code): bound to this
+   * account and this session, five minutes, single use; only its hash is stored.
+   */
+  async issue(accountId: string, sessionId: string): Promise<StepUpReply> {
     const reauthToken = newOpaqueToken(REAUTH_TOKEN_PREFIX);
     await this.tx.repo(ReauthToken).insert({
       tokenHash: hashOpaqueToken(reauthToken),
-      accountId: session.accountId,
-      sessionId: session.id,
+      accountId,
+      sessionId,
       expiresAt: new Date(Date.now() + TOKEN_POLICY.reauthTtlSeconds * 1000),
       usedAt: null,
     });

@@ -9,7 +9,6 @@ import {
   RegenerateRecoveryCodesRequest,
   SignoffError,
   StepUpReply,
-  TOKEN_POLICY,
   TOTP_POLICY,
   TwoFactorDisabledReply,
   TwoFactorEnrolmentReply,
@@ -18,9 +17,7 @@ import {
 import { TransactionContext } from '@signoff/persistence';
 import { AccountStore } from '../accounts/account.store';
 import { SessionStore } from '../sessions/session.store';
-import { ReauthToken } from '../step-up/reauth-token.entity';
 import { StepUpService } from '../step-up/step-up.service';
-import { hashOpaqueToken, newOpaqueToken, REAUTH_TOKEN_PREFIX } from '../tokens/opaque-token';
 import { TwoFactorCrypto } from './two-factor-crypto';
 import { TwoFactorRecord, TwoFactorStore } from './two-factor.store';
 import { classifyCode, newRecoveryCode, newTotpSecret, otpauthUri, stepOfCode } from './totp';
@@ -130,15 +127,7 @@ export class TwoFactorService {
         this.logger.warn(`step-up by code refused accountId=${request.accountId} sessionId=${request.sessionId}`);
         throw new SignoffError('STEP_UP_FAILED', 'the code is not correct');
       }
-      const reauthToken = newOpaqueToken(REAUTH_TOKEN_PREFIX);
-      await this.tx.repo(ReauthToken).insert({
-        tokenHash: hashOpaqueToken(reauthToken),
-        accountId: session.accountId,
-        sessionId: session.id,
-        expiresAt: new Date(Date.now() + TOKEN_POLICY.reauthTtlSeconds * 1000),
-        usedAt: null,
-      });
-      return { reauthToken, expiresIn: TOKEN_POLICY.reauthTtlSeconds };
+      return this.stepUps.issue(session.accountId, session.id);
     });
   }
 
