@@ -23,6 +23,7 @@ import { SigningKeyRotationScheduler } from './signing-keys/signing-key-rotation
 import { SigningKeyRotation } from './signing-keys/signing-key-rotation.service';
 import { SigningKeysNatsController } from './signing-keys/signing-keys.nats.controller';
 import { SigningKeysService } from './signing-keys/signing-keys.service';
+import { EmailCodeStepUpService } from './step-up/email-code-step-up.service';
 import { StepUpNatsController } from './step-up/step-up.nats.controller';
 import { StepUpService } from './step-up/step-up.service';
 import { AccessTokenIssuer } from './tokens/access-token-issuer';
@@ -65,6 +66,7 @@ export class AuthServiceModule {
         AccountStore,
         SessionStore,
         StepUpService,
+        EmailCodeStepUpService,
         RevocationsService,
         SessionsService,
         AccountsService,

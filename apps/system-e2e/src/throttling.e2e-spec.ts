@@ -8,9 +8,10 @@ const LIMITS = {
   THROTTLE_LOGIN_PER_ADDRESS: 6,
   THROTTLE_STEP_UP_PER_SESSION: 2,
   THROTTLE_SIGN_UP_PER_ADDRESS: 3,
+  THROTTLE_LINK_TOKEN_PER_ADDRESS: 2,
 };
 /** The default windows (the limits' numbers are what the tests change). */
-const WINDOW_SECONDS = { login: 15 * 60, stepUp: 15 * 60, signUp: 60 * 60 };
+const WINDOW_SECONDS = { login: 15 * 60, stepUp: 15 * 60, signUp: 60 * 60, linkToken: 60 * 60 };
 
 interface Answer {
   status: number;
@@ -23,7 +24,7 @@ interface Answer {
  * Redis. Every client address below is a loopback address of its own (127.0.0.0/8), so the
  * gateways really see different sources, as Express reports them (`request.ip`).
  */
-describe('throttling of sign-in, step-up and sign-up (two gateways)', () => {
+describe('throttling of sign-in, step-up, sign-up and emailed links (two gateways)', () => {
   let stack: TestStack;
   let lastHost = 0;
   /** A source address no other test uses. */
@@ -160,5 +161,23 @@ describe('throttling of sign-in, step-up and sign-up (two gateways)', () => {
     const other = await stepUp(0, tv, holder.password);
     expect(other.status).toBe(200);
     expect(other.body.reauthToken).toEqual(expect.any(String));
+  });
+
+  it('refuses emailed-link tokens ("this wasn\'t me", password reset) from an address after exactly THROTTLE_LINK_TOKEN_PER_ADDRESS bad ones', async () => {
+    const from = source();
+    const notMe = (gateway: number, address: string) => call(gateway, 'POST', '/v1/auth/not-me', { from: address, body: { token: `nm_${randomBytes(32).toString('base64url')}` } });
+    const resetConfirm = (gateway: number, address: string) =>
+      call(gateway, 'POST', '/v1/auth/password-reset/confirm', { from: address, body: { token: `pr_${randomBytes(32).toString('base64url')}`, newPassword: 'a new passphrase 42' } });
+
+    const bad = [await notMe(0, from), await resetConfirm(1, from)];
+    expect(bad.map((a) => ({ status: a.status, code: a.body.error.code }))).toEqual([
+      { status: 400, code: 'NOT_ME_TOKEN_INVALID' },
+      { status: 400, code: 'RESET_TOKEN_INVALID' },
+    ]);
+    // One count for both kinds of link, on both gateways.
+    expectRateLimited(await notMe(1, from), WINDOW_SECONDS.linkToken);
+    expectRateLimited(await resetConfirm(0, from), WINDOW_SECONDS.linkToken);
+    // Another address is not affected.
+    expect((await notMe(0, source())).status).toBe(400);
   });
 });

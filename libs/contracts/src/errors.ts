@@ -65,6 +65,8 @@ export interface ErrorDetails {
   deviceId?: string;
   sessionId?: string;
   fields?: string[];
+  /** Tries left on an emailed step-up code; shown to the client (`error.attemptsLeft`). */
+  attemptsLeft?: number;
 }
 
 /** A domain failure with a stable code; mapped to HTTP and RPC by one filter per transport. */
@@ -103,6 +105,6 @@ export interface WireError {
 
 /** The HTTP error envelope of the public contract. */
 export interface ErrorEnvelope {
-  error: { code: ErrorCode; message: string };
+  error: { code: ErrorCode; message: string; attemptsLeft?: number };
   logout?: { revocationId: string; purgeDownloads: true };
 }

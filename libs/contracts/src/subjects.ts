@@ -11,6 +11,9 @@ export const RpcSubject = {
   refresh: 'auth.refresh.v1',
   logout: 'auth.logout.v1',
   stepUp: 'auth.step-up.v1',
+  /** Step-up by a code mailed to the account: send one, then trade it for a reauth token. */
+  sendStepUpEmailCode: 'auth.step-up.email-code.send.v1',
+  stepUpWithEmailCode: 'auth.step-up.email-code.v1',
   getMe: 'auth.me.get.v1',
   revokeAllSessions: 'auth.sessions.revoke-all.v1',
   signOutDevice: 'auth.devices.sign-out.v1',

@@ -15,6 +15,9 @@ export interface DeviceClientOptions {
   refreshMarginMs?: number;
 }
 
+/** What proves the holder is present for an account-wide action: one of the three. */
+export type StepUpProof = { password: string } | { otpCode: string } | { emailCode: string };
+
 export interface SignedOutEvent {
   revocationId: string;
   reason: string;
@@ -112,9 +115,15 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
     return this.request('POST', `/v1/playback/sessions/${playbackId}/heartbeat`, { positionMs, state });
   }
 
-  /** "Sign out of all devices": confirm the password (step-up), then revoke. */
-  async signOutEverywhere(password: string, includeCurrent = true): Promise<{ revocationId: string }> {
-    const { reauthToken } = await this.request<{ reauthToken: string }>('POST', '/v1/auth/step-up', { password });
+  /** Asks for a step-up code by mail (to the account's address); the code is then a `StepUpProof`. */
+  sendStepUpEmailCode(): Promise<{ sentTo: string; expiresIn: number }> {
+    return this.request('POST', '/v1/auth/step-up/email-code');
+  }
+
+  /** "Sign out of all devices": step-up (a password string or another proof), then revoke. */
+  async signOutEverywhere(proof: string | StepUpProof, includeCurrent = true): Promise<{ revocationId: string }> {
+    const body = typeof proof === 'string' ? { password: proof } : proof;
+    const { reauthToken } = await this.request<{ reauthToken: string }>('POST', '/v1/auth/step-up', body);
     return this.request('POST', '/v1/sessions/revoke-all', { includeCurrent }, { 'X-Reauth-Token': reauthToken });
   }
 

@@ -120,6 +120,52 @@ describe('auth-service password change (step-up + current password)', () => {
     );
   });
 
+  it('serialises with refreshes racing it: no other device refreshes after it commits, the caller keeps refreshing', async () => {
+    const RACERS = 10;
+    const account = await auth.signUp();
+    const phone = await auth.login(account, deviceStub({ type: 'phone' }));
+    const others: LoginReply[] = [];
+    for (let i = 0; i < RACERS; i++) others.push(await auth.login(account, deviceStub({ name: `Device ${i}` })));
+    const reauthToken = await auth.stepUp(account, phone.sessionId);
+
+    // Replies come back on one connection in the order the service sent them: count arrivals.
+    let arrivals = 0;
+    const successes: Array<{ arrival: number; minted: string }> = [];
+    const refusals: Array<{ arrival: number; presented: string; code: string; revocationId?: string }> = [];
+    /** Each device refreshes again and again with its newest token until it is refused. */
+    const rounds = new Map<string, number>();
+    async function keepRefreshing(login: LoginReply): Promise<void> {
+      let token = login.refreshToken;
+      for (let i = 0; i < 500; i++) {
+        try {
+          token = (await auth.client.call(RpcSubject.refresh, { refreshToken: token })).refreshToken;
+          successes.push({ arrival: arrivals++, minted: token });
+          rounds.set(login.sessionId, i + 1);
+        } catch (error) {
+          const coded = error as { code: string; details?: { logout?: { revocationId: string } } };
+          refusals.push({ arrival: arrivals++, presented: token, code: coded.code, revocationId: coded.details?.logout?.revocationId });
+          return;
+        }
+      }
+      throw new Error('the device was never refused');
+    }
+    const racing = Promise.all(others.map(keepRefreshing));
+    // Let the chains get going, so the change lands in the middle of them.
+    while (others.some((o) => (rounds.get(o.sessionId) ?? 0) < 2)) await new Promise((resolve) => setTimeout(resolve, 5));
+    const reply = await change(account, phone.sessionId, { reauthToken }).then((r) => ({ ...r, arrival: arrivals++ }));
+    await racing;
+
+    expect(successes.filter((o) => o.arrival > reply.arrival)).toEqual([]);
+    expect(refusals).toHaveLength(RACERS);
+    for (const o of refusals) expect({ code: o.code, revocationId: o.revocationId }).toEqual({ code: 'SESSION_REVOKED', revocationId: reply.revocationId });
+    expect(await auth.liveSessionIds(account.accountId)).toEqual([phone.sessionId]);
+    // Each device was refused with the newest token the race minted for it: nothing outlived the change.
+    const minted = new Set(successes.map((o) => o.minted));
+    for (const o of refusals) expect(minted.has(o.presented)).toBe(true);
+    await expect(auth.client.call(RpcSubject.refresh, { refreshToken: phone.refreshToken })).resolves.toMatchObject({ refreshToken: expect.any(String) });
+    process.stdout.write(`password change race: ${successes.length} refreshes before it, ${refusals.length} refused after it\n`);
+  });
+
   describe('refusals change nothing', () => {
     type Household = Awaited<ReturnType<typeof householdStub>>;
 

@@ -4,6 +4,7 @@ import { SigningKeyActivation1795269600000 } from './1795269600000-signing-key-a
 import { TwoFactor1795356000000 } from './1795356000000-two-factor';
 import { MailOutboxAndPasswordReset1795442400000 } from './1795442400000-mail-outbox-and-password-reset';
 import { SignInAlerts1795528800000 } from './1795528800000-sign-in-alerts';
+import { StepUpEmailCodes1795615200000 } from './1795615200000-step-up-email-codes';
 
 /** The Postgres schema auth-service owns; nothing else writes to it. */
 export const AUTH_SCHEMA = 'auth';
@@ -15,6 +16,7 @@ export const AUTH_MIGRATIONS = [
   TwoFactor1795356000000,
   MailOutboxAndPasswordReset1795442400000,
   SignInAlerts1795528800000,
+  StepUpEmailCodes1795615200000,
 ];
 
 /** Creates the schema if missing and runs pending migrations, on a DataSource of its own. */

@@ -183,11 +183,14 @@ describe('auth-service mail outbox with SMTP down', () => {
     await auth.client.call(RpcSubject.requestPasswordReset, { email: account.email });
     const mail = await smtp.waitFor(account.email, { subject: RESET_MAIL });
     expect(tokenIn(mail.text)).toMatch(/^pr_/);
-    const { rows } = await auth.sql.query<{ failed: number; sent: number }>(
-      `SELECT count(*) FILTER (WHERE failed_at IS NOT NULL)::int AS failed, count(*) FILTER (WHERE sent_at IS NOT NULL)::int AS sent FROM auth.mail_outbox WHERE "to" = $1`,
-      [account.email],
-    );
-    expect(rows[0]).toEqual({ failed: 1, sent: 1 });
+    // The relay marks the row sent just after the server took the mail: wait for the mark.
+    await expectEventually(async () => {
+      const { rows } = await auth.sql.query<{ failed: number; sent: number }>(
+        `SELECT count(*) FILTER (WHERE failed_at IS NOT NULL)::int AS failed, count(*) FILTER (WHERE sent_at IS NOT NULL)::int AS sent FROM auth.mail_outbox WHERE "to" = $1`,
+        [account.email],
+      );
+      expect(rows[0]).toEqual({ failed: 1, sent: 1 });
+    });
     expect(smtp.to(account.email, RESET_MAIL)).toHaveLength(1);
   });
 });

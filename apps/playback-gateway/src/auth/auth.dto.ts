@@ -1,5 +1,5 @@
 import { IntersectionType, PartialType, PickType } from '@nestjs/swagger';
-import { LoginRequest, OtpStepUpRequest, StepUpRequest } from '@signoff/contracts';
+import { EmailCodeStepUpRequest, LoginRequest, OtpStepUpRequest, StepUpRequest } from '@signoff/contracts';
 import { IsBoolean, IsOptional } from 'class-validator';
 
 /**
@@ -8,10 +8,14 @@ import { IsBoolean, IsOptional } from 'class-validator';
  */
 export class LoginBody extends PickType(LoginRequest, ['email', 'password', 'device', 'otpCode'] as const) {}
 
-/** Step-up by the password or by a code from the authenticator app (or a recovery code): one of the two. */
+/**
+ * Step-up by the password, a code from the authenticator app (or a recovery code), or the code
+ * mailed by `POST /v1/auth/step-up/email-code`: exactly one of the three.
+ */
 export class StepUpBody extends IntersectionType(
   PartialType(PickType(StepUpRequest, ['password'] as const)),
   PartialType(PickType(OtpStepUpRequest, ['otpCode'] as const)),
+  PartialType(PickType(EmailCodeStepUpRequest, ['emailCode'] as const)),
 ) {}
 
 export class RevokeAllBody {

@@ -1,8 +1,20 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import { CreateAccountRequest, CreateAccountReply, MeReply, Principal, RefreshRequest, RpcSubject, SignoffError, StepUpReply, TokenPair } from '@signoff/contracts';
+import {
+  CreateAccountReply,
+  CreateAccountRequest,
+  MeReply,
+  Principal,
+  RefreshRequest,
+  RpcSubject,
+  SendStepUpEmailCodeReply,
+  SignoffError,
+  StepUpReply,
+  TokenPair,
+} from '@signoff/contracts';
 import { Public, RpcClient } from '@signoff/service-kit';
 import type { Request } from 'express';
 import { ProgressReporter } from '../device-channel/progress-reporter.service';
+import { clientAddress } from '../infrastructure/client-address';
 import { RPC_CLIENT } from '../infrastructure/tokens';
 import { Throttle } from '../throttling/throttle.service';
 import { LoginBody, StepUpBody } from './auth.dto';
@@ -74,17 +86,28 @@ export class AuthHttpController {
   @Post('auth/step-up')
   @HttpCode(200)
   async stepUp(@CurrentPrincipal() principal: Principal, @Body() body: StepUpBody): Promise<StepUpReply> {
-    if ((body.password === undefined) === (body.otpCode === undefined)) {
-      throw new SignoffError('VALIDATION_FAILED', 'send either your password or a code from your authenticator app', { fields: ['password', 'otpCode'] });
+    const proofs = [body.password, body.otpCode, body.emailCode].filter((proof) => proof !== undefined);
+    if (proofs.length !== 1) {
+      throw new SignoffError('VALIDATION_FAILED', 'send one of: your password, a code from your authenticator app, or the code we emailed you', {
+        fields: ['password', 'otpCode', 'emailCode'],
+      });
     }
     const admission = await this.throttle.stepUp(principal.accountId, principal.sessionId);
     const session = { accountId: principal.accountId, sessionId: principal.sessionId };
-    const reply =
-      body.otpCode !== undefined
-        ? await this.rpc.call(RpcSubject.stepUpWithOtp, { ...session, otpCode: body.otpCode })
-        : await this.rpc.call(RpcSubject.stepUp, { ...session, password: body.password as string });
+    let reply: StepUpReply;
+    if (body.otpCode !== undefined) reply = await this.rpc.call(RpcSubject.stepUpWithOtp, { ...session, otpCode: body.otpCode });
+    else if (body.emailCode !== undefined) reply = await this.rpc.call(RpcSubject.stepUpWithEmailCode, { ...session, emailCode: body.emailCode });
+    else reply = await this.rpc.call(RpcSubject.stepUp, { ...session, password: body.password as string });
     await admission.succeeded();
     return reply;
+  }
+
+  /** Mails a six-digit step-up code to the account's address; 202 `{sentTo, expiresIn}`. */
+  @Post('auth/step-up/email-code')
+  @HttpCode(202)
+  async sendStepUpEmailCode(@CurrentPrincipal() principal: Principal): Promise<SendStepUpEmailCodeReply> {
+    await this.throttle.stepUpEmailCode(principal.accountId);
+    return this.rpc.call(RpcSubject.sendStepUpEmailCode, { accountId: principal.accountId, sessionId: principal.sessionId });
   }
 
   @Get('me')
@@ -97,11 +120,4 @@ export class AuthHttpController {
   whoami(@CurrentPrincipal() principal: Principal): { accountId: string; sessionId: string; deviceId: string; profileId?: string } {
     return { accountId: principal.accountId, sessionId: principal.sessionId, deviceId: principal.deviceId, profileId: principal.profileId };
   }
-}
-
-/** The caller's address as Express sees it (proxy headers are trusted only when configured). */
-function clientAddress(request: Request): string | undefined {
-  const ip = request.ip ?? request.socket.remoteAddress;
-  if (!ip) return undefined;
-  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }

@@ -59,6 +59,11 @@ export class GatewayConfig extends CommonConfig {
   @Min(1)
   THROTTLE_STEP_UP_WINDOW_SECONDS = 15 * 60;
 
+  /** Step-up codes mailed per account per step-up window (each one sends a mail). */
+  @IsInt()
+  @Min(1)
+  THROTTLE_STEP_UP_EMAIL_CODES_PER_ACCOUNT = 5;
+
   /** Sign-up attempts (successful or not) allowed per source address per window. */
   @IsInt()
   @Min(1)
@@ -81,4 +86,16 @@ export class GatewayConfig extends CommonConfig {
   @IsInt()
   @Min(1)
   THROTTLE_RESET_WINDOW_SECONDS = 60 * 60;
+
+  /**
+   * Failed uses of an emailed link token ("this wasn't me", password reset) allowed per source
+   * address per window. The tokens are 256 bits; this keeps guessers from costing us lookups.
+   */
+  @IsInt()
+  @Min(1)
+  THROTTLE_LINK_TOKEN_PER_ADDRESS = 20;
+
+  @IsInt()
+  @Min(1)
+  THROTTLE_LINK_TOKEN_WINDOW_SECONDS = 60 * 60;
 }

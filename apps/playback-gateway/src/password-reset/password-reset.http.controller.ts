@@ -2,13 +2,15 @@ import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ConfirmPasswordResetReply, ConfirmPasswordResetRequest, RequestPasswordResetRequest, RpcSubject } from '@signoff/contracts';
 import { Public, RpcClient } from '@signoff/service-kit';
 import type { Request } from 'express';
+import { clientAddress } from '../infrastructure/client-address';
 import { RPC_CLIENT } from '../infrastructure/tokens';
 import { Throttle } from '../throttling/throttle.service';
 
 /**
  * Forgot password. `request` answers 202 `{}` whether or not the email has an account (SECURITY
  * promise 5), after the throttle per email and per source address (every request counts);
- * `confirm` sets the new password with the emailed token and signs every device out.
+ * `confirm` sets the new password with the emailed token and signs every device out (failed
+ * tokens count against the source address).
  */
 @Controller('v1/auth/password-reset')
 export class PasswordResetHttpController {
@@ -31,15 +33,10 @@ export class PasswordResetHttpController {
   @Public()
   @Post('confirm')
   @HttpCode(200)
-  async confirm(@Body() body: ConfirmPasswordResetRequest): Promise<ConfirmPasswordResetReply> {
+  async confirm(@Body() body: ConfirmPasswordResetRequest, @Req() request: Request): Promise<ConfirmPasswordResetReply> {
+    const admission = await this.throttle.linkToken(clientAddress(request));
     const reply = await this.rpc.call(RpcSubject.confirmPasswordReset, { token: body.token, newPassword: body.newPassword });
+    await admission.succeeded();
     return { revocationId: reply.revocationId };
   }
-}
-
-/** The caller's address as Express sees it (proxy headers are trusted only when configured). */
-function clientAddress(request: Request): string | undefined {
-  const ip = request.ip ?? request.socket.remoteAddress;
-  if (!ip) return undefined;
-  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }

@@ -17,7 +17,16 @@ export interface ThrottlePolicy {
   readonly counts: Counting;
 }
 
-export const THROTTLE_POLICY_NAMES = ['loginAccount', 'loginAddress', 'stepUpSession', 'signUpAddress', 'resetEmail', 'resetAddress'] as const;
+export const THROTTLE_POLICY_NAMES = [
+  'loginAccount',
+  'loginAddress',
+  'stepUpSession',
+  'stepUpEmailCodeAccount',
+  'signUpAddress',
+  'resetEmail',
+  'resetAddress',
+  'linkTokenAddress',
+] as const;
 export type ThrottlePolicyName = (typeof THROTTLE_POLICY_NAMES)[number];
 
 /** The policies and their numbers; docs/security.md "Throttling" explains each one. */
@@ -26,8 +35,15 @@ export function throttlePolicies(config: GatewayConfig): Record<ThrottlePolicyNa
     loginAccount: { name: 'login:account', points: config.THROTTLE_LOGIN_PER_ACCOUNT, windowSeconds: config.THROTTLE_LOGIN_WINDOW_SECONDS, counts: 'failures' },
     loginAddress: { name: 'login:address', points: config.THROTTLE_LOGIN_PER_ADDRESS, windowSeconds: config.THROTTLE_LOGIN_WINDOW_SECONDS, counts: 'failures' },
     stepUpSession: { name: 'step-up:session', points: config.THROTTLE_STEP_UP_PER_SESSION, windowSeconds: config.THROTTLE_STEP_UP_WINDOW_SECONDS, counts: 'failures' },
+    stepUpEmailCodeAccount: {
+      name: 'step-up-email-code:account',
+      points: config.THROTTLE_STEP_UP_EMAIL_CODES_PER_ACCOUNT,
+      windowSeconds: config.THROTTLE_STEP_UP_WINDOW_SECONDS,
+      counts: 'attempts',
+    },
     signUpAddress: { name: 'sign-up:address', points: config.THROTTLE_SIGN_UP_PER_ADDRESS, windowSeconds: config.THROTTLE_SIGN_UP_WINDOW_SECONDS, counts: 'attempts' },
     resetEmail: { name: 'reset:email', points: config.THROTTLE_RESET_PER_EMAIL, windowSeconds: config.THROTTLE_RESET_WINDOW_SECONDS, counts: 'attempts' },
     resetAddress: { name: 'reset:address', points: config.THROTTLE_RESET_PER_ADDRESS, windowSeconds: config.THROTTLE_RESET_WINDOW_SECONDS, counts: 'attempts' },
+    linkTokenAddress: { name: 'link-token:address', points: config.THROTTLE_LINK_TOKEN_PER_ADDRESS, windowSeconds: config.THROTTLE_LINK_TOKEN_WINDOW_SECONDS, counts: 'failures' },
   };
 }

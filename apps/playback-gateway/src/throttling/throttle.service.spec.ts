@@ -77,13 +77,17 @@ describe('Throttle', () => {
     const { throttle, limiters } = throttleWith();
     await (await throttle.login('holder@example.test', '203.0.113.7')).succeeded();
     await (await throttle.stepUp('account', 'session')).succeeded();
+    await (await throttle.linkToken('203.0.113.8')).succeeded();
+    expect(limiters.linkTokenAddress.calls).toEqual(['consume 203.0.113.8 1', 'reward 203.0.113.8 1']);
     expect(limiters.loginAccount.calls).toEqual([expect.stringMatching(/^consume /), expect.stringMatching(/^reward /)]);
     expect(limiters.loginAddress.calls).toEqual(['consume 203.0.113.7 1', 'reward 203.0.113.7 1']);
     expect(limiters.stepUpSession.calls).toEqual(['consume account:session 1', 'reward account:session 1']);
   });
 
-  it('counts every sign-up and password-reset request, successful or not', async () => {
+  it('counts every sign-up, password-reset request and step-up code mailed, successful or not', async () => {
     const { throttle, limiters } = throttleWith();
+    await throttle.stepUpEmailCode('account');
+    expect(limiters.stepUpEmailCodeAccount.calls).toEqual(['consume account 1']);
     await (await throttle.signUp('203.0.113.7')).succeeded();
     await (await throttle.passwordResetRequest('holder@example.test', '203.0.113.7')).succeeded();
     expect(limiters.signUpAddress.calls).toEqual(['consume 203.0.113.7 1']);

@@ -73,6 +73,19 @@ export class Throttle {
     return this.admit([['stepUpSession', `${accountId}:${sessionId}`]]);
   }
 
+  /** Before mailing a step-up code: one mail against the account (a mailbox is not a target). */
+  async stepUpEmailCode(accountId: string): Promise<void> {
+    await this.admit([['stepUpEmailCodeAccount', accountId]]);
+  }
+
+  /**
+   * Before using an emailed link token ("this wasn't me", password reset): one attempt against
+   * the source address, handed back when the token was good.
+   */
+  linkToken(address: string | undefined): Promise<Admission> {
+    return this.admit([['linkTokenAddress', addressSubject(address)]]);
+  }
+
   /** Before a sign-up: one attempt against the source address. */
   signUp(address: string | undefined): Promise<Admission> {
     return this.admit([['signUpAddress', addressSubject(address)]]);

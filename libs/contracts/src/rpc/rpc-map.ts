@@ -4,6 +4,7 @@ import * as D from './devices.rpc';
 import * as Tf from './two-factor.rpc';
 import * as Pw from './password.rpc';
 import * as Sa from './sign-in-alerts.rpc';
+import * as Su from './step-up.rpc';
 
 /** Subject → [request class, reply type]: what typed clients and handlers agree on. */
 export interface RpcMap {
@@ -12,6 +13,8 @@ export interface RpcMap {
   [RpcSubject.refresh]: [A.RefreshRequest, A.RefreshReply];
   [RpcSubject.logout]: [A.LogoutRequest, A.LogoutReply];
   [RpcSubject.stepUp]: [A.StepUpRequest, A.StepUpReply];
+  [RpcSubject.sendStepUpEmailCode]: [Su.SendStepUpEmailCodeRequest, Su.SendStepUpEmailCodeReply];
+  [RpcSubject.stepUpWithEmailCode]: [Su.EmailCodeStepUpRequest, A.StepUpReply];
   [RpcSubject.getMe]: [A.GetMeRequest, A.MeReply];
   [RpcSubject.revokeAllSessions]: [A.RevokeAllSessionsRequest, A.RevocationAccepted];
   [RpcSubject.signOutDevice]: [A.SignOutDeviceRequest, A.RevocationAccepted];

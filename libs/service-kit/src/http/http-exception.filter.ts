@@ -5,7 +5,7 @@ import type { Response } from 'express';
 
 /**
  * The one translation of failures to HTTP: always `{error:{code,message}}` with the status of
- * the code, plus the logout directive where one applies. Framework errors (bad JSON, body too
+ * the code, plus the logout directive and tries left where they apply. Framework errors (bad JSON, body too
  * large, unknown route) get codes of their own; nothing leaks a stack trace.
  */
 @Catch()
@@ -16,6 +16,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const error = this.toSignoffError(exception);
     const body: ErrorEnvelope = { error: { code: error.code, message: error.message } };
+    if (error.details.attemptsLeft !== undefined) body.error.attemptsLeft = error.details.attemptsLeft;
     if (error.details.logout) body.logout = error.details.logout;
     if (error.details.retryAfterSeconds) res.setHeader('Retry-After', String(error.details.retryAfterSeconds));
     if (!res.headersSent) res.status(error.status).json(body);
