@@ -41,9 +41,22 @@ export class AccountStore {
     return rows[0]?.epoch;
   }
 
-  async insert(account: Account, profiles: Profile[]): Promise<void> {
-    await this.tx.repo(Account).insert(account);
-    await this.tx.repo(Profile).insert(profiles);
+  /**
+   * Inserts the account and its first profile unless the email is taken; false if it is. One
+   * statement either way (the same round trips for a free and a taken address), and `ON
+   * CONFLICT DO NOTHING` rather than a prior look-up: two sign-ups racing for one address cannot
+   * both win, and the loser's transaction stays usable (it still queues its mail).
+   */
+  async insertIfEmailFree(account: Account, profile: Profile): Promise<boolean> {
+    const rows = (await this.tx.manager.query(
+      `WITH account AS (
+         INSERT INTO auth.accounts (id, email, password_hash, plan, epoch, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (email) DO NOTHING RETURNING id)
+       INSERT INTO auth.profiles (id, account_id, name, kids, created_at)
+       SELECT $7, id, $8, $9, $10 FROM account RETURNING account_id`,
+      [account.id, account.email, account.passwordHash, account.plan, account.epoch, account.createdAt, profile.id, profile.name, profile.kids, profile.createdAt],
+    )) as unknown[];
+    return rows.length === 1;
   }
 
   profilesOf(accountId: string): Promise<Profile[]> {

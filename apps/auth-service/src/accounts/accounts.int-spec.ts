@@ -1,16 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import { RpcSubject } from '@signoff/contracts';
 import { listeningPort } from '@signoff/service-kit';
+import { expectEventually, SmtpSink } from '@signoff/testing';
 import { AuthHarness, expectCode } from '../testing/auth-test-harness';
+import { expectIndistinguishable, formatTimings, interleavedTimings } from '../testing/timing';
+
+const WELCOME = /^Welcome to Signoff$/;
+const ALREADY = /^You already have a Signoff account$/;
 
 describe('auth-service accounts (createAccount, getMe)', () => {
+  let smtp: SmtpSink;
   let auth: AuthHarness;
 
   beforeAll(async () => {
-    auth = await AuthHarness.start();
+    smtp = await SmtpSink.start();
+    auth = await AuthHarness.start({ SMTP_URL: smtp.url, MAIL_POLL_MS: '50' });
   });
 
   afterAll(async () => {
     await auth?.close();
+    await smtp?.close();
   });
 
   it('creates an account with a normalised email, the basic plan and one "Main" profile', async () => {
@@ -37,12 +46,53 @@ describe('auth-service accounts (createAccount, getMe)', () => {
     expect(rows[0].plan).toBe('premium');
   });
 
-  it('refuses a second account for the same address, whatever its case, with ACCOUNT_EXISTS', async () => {
+  it('answers a sign-up for a taken address like any other, creates nothing, and mails the owner instead', async () => {
     const account = await auth.signUp();
-    await expectCode(auth.signUp({ email: account.email.toUpperCase() }), 'ACCOUNT_EXISTS');
-    const { rows } = await auth.sql.query('SELECT 1 FROM auth.accounts WHERE email = $1', [account.email]);
-    expect(rows).toHaveLength(1);
+    await smtp.waitFor(account.email, { subject: WELCOME });
+    const again = await auth.signUp({ email: account.email.toUpperCase(), password: 'another long password' });
+    // The same shape as a new account's reply: an id, which no account has.
+    expect(again.accountId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(again.accountId).not.toBe(account.accountId);
+    const { rows } = await auth.sql.query<{ id: string }>('SELECT id FROM auth.accounts WHERE email = $1 OR id = $2', [account.email, again.accountId]);
+    expect(rows).toEqual([{ id: account.accountId }]);
+    // Only the owner's password opens the account.
+    await expectCode(auth.login({ ...account, password: 'another long password' }), 'INVALID_CREDENTIALS');
+    await expect(auth.login(account)).resolves.toMatchObject({ accessToken: expect.any(String) });
+    // Only the mailbox learns: the owner is told someone tried, and how to get back in.
+    const mail = await smtp.waitFor(account.email, { subject: ALREADY });
+    expect(mail.text).toContain('Nothing was changed');
+    expect(smtp.to(account.email, WELCOME)).toHaveLength(1);
   });
+
+  it('lets exactly one of several sign-ups racing for one free address create the account', async () => {
+    const email = `race-${randomUUID()}@example.test`;
+    const replies = await Promise.all(Array.from({ length: 5 }, (_, i) => auth.client.call(RpcSubject.createAccount, { email, password: `racing password ${i}` })));
+    expect(new Set(replies.map((r) => r.accountId)).size).toBe(5);
+    const { rows } = await auth.sql.query<{ id: string }>('SELECT id FROM auth.accounts WHERE email = $1', [email]);
+    expect(rows).toHaveLength(1);
+    expect(replies.map((r) => r.accountId)).toContain(rows[0].id);
+    await expectEventually(() => {
+      expect(smtp.to(email, WELCOME)).toHaveLength(1);
+      expect(smtp.to(email, ALREADY)).toHaveLength(4);
+    });
+  });
+
+  it('takes the same time for a taken address as for a free one (100 interleaved sign-ups each)', async () => {
+    const taken = await auth.signUp();
+    const signUp = async (email: string): Promise<number> => {
+      const started = performance.now();
+      await auth.client.call(RpcSubject.createAccount, { email, password: 'a long enough password' });
+      return performance.now() - started;
+    };
+    for (let i = 0; i < 5; i++) await Promise.all([signUp(taken.email), signUp(`warm-${randomUUID()}@example.test`)]);
+    const summary = await interleavedTimings(
+      100,
+      () => signUp(taken.email),
+      () => signUp(`fresh-${randomUUID()}@example.test`),
+    );
+    process.stdout.write(`sign-up timing (ms; known = taken address): ${formatTimings(summary)}\n`);
+    expectIndistinguishable(summary);
+  }, 120_000);
 
   it.each([
     ['an invalid email', { email: 'not-an-email', password: 'long enough password' }, 'email'],

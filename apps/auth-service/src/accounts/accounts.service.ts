@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { CreateAccountReply, CreateAccountRequest, GetMeRequest, MeReply, SignoffError } from '@signoff/contracts';
+import { AuthConfig } from '../config/auth.config';
 import { PasswordHasher } from '../credentials/password-hasher';
-import { isUniqueViolation } from '../database/postgres-errors';
+import { MailOutbox } from '../mail/mail-outbox';
+import { MailRelay } from '../mail/mail-relay';
 import { UnitOfWork } from '../outbox/unit-of-work';
 import { SessionStore } from '../sessions/session.store';
 import { AccountStore } from './account.store';
 import { normalizeEmail } from './email';
+import { alreadyRegisteredMail, welcomeMail } from './sign-up-mails';
 
 const DEFAULT_PROFILE_NAME = 'Main';
 
@@ -15,33 +18,39 @@ export class AccountsService {
   private readonly logger = new Logger(AccountsService.name);
 
   constructor(
+    private readonly config: AuthConfig,
     private readonly uow: UnitOfWork,
     private readonly accounts: AccountStore,
     private readonly sessions: SessionStore,
     private readonly hasher: PasswordHasher,
+    private readonly mail: MailOutbox,
+    private readonly mailRelay: MailRelay,
   ) {}
 
   /**
-   * Creates an account with one grown-up profile. The password is hashed before the email is
-   * checked, so a taken address costs the same time as a free one; the unique constraint,
-   * not a prior look-up, decides (two sign-ups racing for one address cannot both win).
+   * Creates an account with one grown-up profile, without telling the caller whether the email
+   * was free (SECURITY promise 5: not by status, body or time). Both paths hash the password,
+   * run one INSERT, queue one mail and answer `{accountId}`: a free address gets the new
+   * account and a welcome mail; a taken one gets an id no account has and its owner a mail
+   * saying someone tried (sign in, or reset the password). The caller learns which only by
+   * reading that mailbox.
    */
   async create(request: CreateAccountRequest): Promise<CreateAccountReply> {
     const passwordHash = await this.hasher.hash(request.password);
     const accountId = randomUUID();
+    const email = normalizeEmail(request.email);
     const now = new Date();
-    try {
-      await this.uow.run(() =>
-        this.accounts.insert(
-          { id: accountId, email: normalizeEmail(request.email), passwordHash, plan: request.plan ?? 'basic', epoch: 1, createdAt: now },
-          [{ id: randomUUID(), accountId, name: DEFAULT_PROFILE_NAME, kids: false, createdAt: now }],
-        ),
+    const created = await this.uow.run(async () => {
+      const inserted = await this.accounts.insertIfEmailFree(
+        { id: accountId, email, passwordHash, plan: request.plan ?? 'basic', epoch: 1, createdAt: now },
+        { id: randomUUID(), accountId, name: DEFAULT_PROFILE_NAME, kids: false, createdAt: now },
       );
-    } catch (error) {
-      if (isUniqueViolation(error, 'accounts_email_key')) throw new SignoffError('ACCOUNT_EXISTS', 'an account with this email already exists');
-      throw error;
-    }
-    this.logger.log(`account created accountId=${accountId}`);
+      await this.mail.add(inserted ? welcomeMail(email, this.config.PUBLIC_BASE_URL) : alreadyRegisteredMail(email, this.config.PUBLIC_BASE_URL));
+      return inserted;
+    });
+    this.mailRelay.kick();
+    if (created) this.logger.log(`account created accountId=${accountId}`);
+    else this.logger.log('sign-up for an address that has an account: its owner was mailed');
     return { accountId };
   }
 
