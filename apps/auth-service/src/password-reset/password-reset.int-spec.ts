@@ -87,7 +87,7 @@ describe('auth-service password reset', () => {
     await request(account.email);
     await smtp.waitFor(account.email, { subject: RESET_MAIL });
     expect(smtp.to(ghost)).toEqual([]);
-    const { rows } = await auth.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM auth.mail_outbox WHERE "to" = $1`, [ghost]);
+    const { rows } = await auth.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM auth.mail_outbox WHERE "to" = $1 AND subject = 'Reset your Signoff password'`, [ghost]);
     expect(rows[0].n).toBe(0);
   });
 
@@ -159,7 +159,7 @@ describe('auth-service mail outbox with SMTP down', () => {
     const failed = await expectEventually(
       async () => {
         const { rows } = await auth.sql.query<{ attempts: number; failed_at: Date | null; sent_at: Date | null; last_error: string | null }>(
-          `SELECT attempts, failed_at, sent_at, last_error FROM auth.mail_outbox WHERE "to" = $1`,
+          `SELECT attempts, failed_at, sent_at, last_error FROM auth.mail_outbox WHERE "to" = $1 AND subject = 'Reset your Signoff password'`,
           [account.email],
         );
         expect(rows).toHaveLength(1);
@@ -186,7 +186,7 @@ describe('auth-service mail outbox with SMTP down', () => {
     // The relay marks the row sent just after the server took the mail: wait for the mark.
     await expectEventually(async () => {
       const { rows } = await auth.sql.query<{ failed: number; sent: number }>(
-        `SELECT count(*) FILTER (WHERE failed_at IS NOT NULL)::int AS failed, count(*) FILTER (WHERE sent_at IS NOT NULL)::int AS sent FROM auth.mail_outbox WHERE "to" = $1`,
+        `SELECT count(*) FILTER (WHERE failed_at IS NOT NULL)::int AS failed, count(*) FILTER (WHERE sent_at IS NOT NULL)::int AS sent FROM auth.mail_outbox WHERE "to" = $1 AND subject = 'Reset your Signoff password'`,
         [account.email],
       );
       expect(rows[0]).toEqual({ failed: 1, sent: 1 });
