@@ -17,6 +17,9 @@ import { RevocationsService } from './revocations/revocations.service';
 import { SessionStore } from './sessions/session.store';
 import { SignInAlertsNatsController } from './sign-in-alerts/sign-in-alerts.nats.controller';
 import { SignInAlertsService } from './sign-in-alerts/sign-in-alerts.service';
+import { ProfilesNatsController } from './profiles/profiles.nats.controller';
+import { ProfilesService } from './profiles/profiles.service';
+import { SessionExpirySweeper } from './sessions/session-expiry.sweeper';
 import { SessionsNatsController } from './sessions/sessions.nats.controller';
 import { SessionsService } from './sessions/sessions.service';
 import { SigningKeyRotationScheduler } from './signing-keys/signing-key-rotation.scheduler';
@@ -53,6 +56,7 @@ export class AuthServiceModule {
         PasswordNatsController,
         PasswordResetNatsController,
         SignInAlertsNatsController,
+        ProfilesNatsController,
       ],
       providers: [
         ...coreProviders(config),
@@ -75,6 +79,8 @@ export class AuthServiceModule {
         ...mailProviders(config),
         PasswordResetService,
         SignInAlertsService,
+        ProfilesService,
+        SessionExpirySweeper,
       ],
     };
   }

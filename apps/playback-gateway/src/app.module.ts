@@ -9,6 +9,7 @@ import { DevicesModule } from './devices/devices.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { PlaybackModule } from './playback/playback.module';
+import { ProfilesModule } from './profiles/profiles.module';
 import { SecurityEventsModule } from './security-events/security-events.module';
 import { SignInAlertsModule } from './sign-in-alerts/sign-in-alerts.module';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -42,6 +43,7 @@ export class GatewayModule {
         AccountModule,
         PasswordResetModule,
         SignInAlertsModule,
+        ProfilesModule,
       ],
       controllers: [HealthController],
     };

@@ -33,6 +33,8 @@ export const REVOCATION_REASONS = [
   'replaced_by_new_sign_in',
   'password_changed',
   'password_reset',
+  /** The session reached the end of its lifetime (a time-limited sign-in, or the absolute or idle limit). */
+  'session_expired',
 ] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 

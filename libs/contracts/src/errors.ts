@@ -39,6 +39,12 @@ export const ERROR_STATUS = {
   PLAYBACK_NOT_FOUND: 404,
   PROFILE_NOT_FOUND: 404,
   STREAM_LIMIT_REACHED: 409,
+  /** Profiles: the account has its five already. */
+  PROFILE_LIMIT_REACHED: 409,
+  /** Profiles: another profile of the account has this name (case-insensitive). */
+  PROFILE_NAME_TAKEN: 409,
+  /** Profiles: an account keeps at least one grown-up profile. */
+  LAST_ADULT_PROFILE: 409,
   TWO_FACTOR_ALREADY_ENABLED: 409,
   TWO_FACTOR_NOT_ENABLED: 409,
   TWO_FACTOR_NOT_PENDING: 409,

@@ -15,6 +15,12 @@ export const RpcSubject = {
   sendStepUpEmailCode: 'auth.step-up.email-code.send.v1',
   stepUpWithEmailCode: 'auth.step-up.email-code.v1',
   getMe: 'auth.me.get.v1',
+  /** Profiles: list, create, rename, delete, and select one for this session (fresh access token). */
+  listProfiles: 'auth.profiles.list.v1',
+  createProfile: 'auth.profiles.create.v1',
+  renameProfile: 'auth.profiles.rename.v1',
+  deleteProfile: 'auth.profiles.delete.v1',
+  selectProfile: 'auth.profiles.select.v1',
   revokeAllSessions: 'auth.sessions.revoke-all.v1',
   signOutDevice: 'auth.devices.sign-out.v1',
   changePassword: 'auth.password.change.v1',

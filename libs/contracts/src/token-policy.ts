@@ -41,6 +41,15 @@ export const REFRESH_LIFETIMES: Record<DeviceType, { idleSeconds: number; absolu
   other: { idleSeconds: 30 * DAY, absoluteSeconds: 90 * DAY },
 };
 
+/**
+ * Time-limited sign-in, for a borrowed or hotel screen: the device asks at login for a lifetime
+ * in this range; the session then ends by itself at that time (and fans out like any revocation).
+ */
+export const TIME_LIMITED_SIGN_IN = {
+  minSeconds: 3600,
+  maxSeconds: 3 * DAY,
+} as const;
+
 /** Claims of a Signoff access token. */
 export interface AccessTokenClaims {
   /** Account id. */

@@ -60,8 +60,9 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
     return this.signedOut;
   }
 
-  async signIn(email: string, password: string): Promise<StoredTokens> {
-    const pair = await this.post<TokenPair>('/v1/auth/login', { email, password, device: this.options.device }, false);
+  /** Signs in; `sessionLifetimeSeconds` (1 h to 3 days) makes it a time-limited sign-in that ends by itself. */
+  async signIn(email: string, password: string, options: { sessionLifetimeSeconds?: number } = {}): Promise<StoredTokens> {
+    const pair = await this.post<TokenPair>('/v1/auth/login', { email, password, device: this.options.device, ...options }, false);
     this.signedOut = undefined;
     return this.keep(pair);
   }
@@ -103,7 +104,23 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
     }
   }
 
-  whoami(): Promise<{ accountId: string; sessionId: string; deviceId: string; profileId?: string }> {
+  /**
+   * "Who's watching?": this device watches as `profileId` from now on (its new access token
+   * carries it; refreshes keep it). Leaving a kids profile for a grown-up one needs a reauth token.
+   */
+  async selectProfile(profileId: string, reauthToken?: string): Promise<{ profileId: string; kids: boolean }> {
+    const reply = await this.request<{ accessToken: string; expiresIn: number; sessionId: string; profileId: string; kids: boolean }>(
+      'POST',
+      `/v1/profiles/${encodeURIComponent(profileId)}/select`,
+      undefined,
+      reauthToken ? { 'X-Reauth-Token': reauthToken } : {},
+    );
+    const current = this.requireTokens();
+    this.keep({ accessToken: reply.accessToken, refreshToken: current.refreshToken, expiresIn: reply.expiresIn, sessionId: reply.sessionId });
+    return { profileId: reply.profileId, kids: reply.kids };
+  }
+
+  whoami(): Promise<{ accountId: string; sessionId: string; deviceId: string; profileId?: string; kids: boolean }> {
     return this.request('GET', '/v1/auth/whoami');
   }
 

@@ -72,6 +72,16 @@ export class AuthConfig extends CommonConfig {
   SIGNING_KEY_CHECK_INTERVAL_SECONDS = 60;
 
   /**
+   * How often each replica signs out sessions that reached their end (time-limited sign-ins, idle
+   * and absolute limits), with the usual fan-out. Their access tokens expire at the end anyway;
+   * this bounds how long an open stream or control channel outlives it.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  SESSION_EXPIRY_SWEEP_SECONDS = 15;
+
+  /**
    * Where mail goes: an SMTP URL (`smtp://user:pass@host:587`, `smtps://…`). Empty: mail is not
    * sent but logged (recipient and subject only, never the body, which may hold a reset link)
    * and marked sent, so `npm start` works without a mail server.

@@ -87,6 +87,26 @@ export class SessionStore {
     await this.tx.repo(Session).update({ id: sessionId }, { lastUsedAt: usedAt, idleExpiresAt });
   }
 
+  /** Accounts that have live sessions past their idle or absolute end (oldest first). */
+  async accountsWithExpiredSessions(now: Date, limit: number): Promise<string[]> {
+    const rows = (await this.tx.manager.query(
+      `SELECT account_id FROM auth.sessions
+        WHERE revoked_at IS NULL AND (absolute_expires_at <= $1 OR idle_expires_at <= $1)
+        GROUP BY account_id ORDER BY min(least(absolute_expires_at, idle_expires_at)) LIMIT $2`,
+      [now, limit],
+    )) as Array<{ account_id: string }>;
+    return rows.map((r) => r.account_id);
+  }
+
+  /** Locks the account's live sessions that are past their idle or absolute end. */
+  lockExpiredLive(accountId: string, now: Date): Promise<Session[]> {
+    return this.query()
+      .where('s.accountId = :accountId AND s.revokedAt IS NULL AND (s.absoluteExpiresAt <= :now OR s.idleExpiresAt <= :now)', { accountId, now })
+      .orderBy('s.id')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
   private owned(accountId: string, sessionId: string): SelectQueryBuilder<Session> {
     return this.query().where('s.id = :sessionId AND s.accountId = :accountId', { sessionId, accountId });
   }

@@ -68,7 +68,7 @@ export class SessionsService {
           requestedBySessionId: sessionId,
         });
       }
-      const lifetime = this.lifetimeOf(request.device.type);
+      const lifetime = this.lifetimeOf(request.device.type, request.sessionLifetimeSeconds);
       const absoluteExpiresAt = addSeconds(now, lifetime.absoluteSeconds);
       await this.sessions.insert({
         id: sessionId,
@@ -96,7 +96,11 @@ export class SessionsService {
       });
       // The sign-in alert (mail + "this wasn't me" token) commits with the session or not at all.
       const alerted = await this.signInAlerts.queue({ accountId: account.id, email: account.email, sessionId, device: request.device, at: now, ip: request.ip });
-      const { accessToken, expiresIn } = await this.tokens.issue({ accountId: account.id, sessionId, deviceId: request.device.id, epoch: account.epoch, plan: account.plan });
+      const { accessToken, expiresIn } = await this.tokens.issue(
+        { accountId: account.id, sessionId, deviceId: request.device.id, epoch: account.epoch, plan: account.plan },
+        absoluteExpiresAt,
+        now,
+      );
       this.logger.log(`signed in accountId=${account.id} sessionId=${sessionId} deviceId=${request.device.id}`);
       return { reply: { accessToken, refreshToken, expiresIn, sessionId, accountId: account.id }, alerted };
     });
@@ -142,13 +146,19 @@ export class SessionsService {
       const refreshToken = await this.refreshTokens.issue(session.id, now);
       const idleSeconds = this.lifetimeOf(session.deviceType).idleSeconds;
       await this.sessions.touch(session.id, now, earliest(addSeconds(now, idleSeconds), session.absoluteExpiresAt));
-      const { accessToken, expiresIn } = await this.tokens.issue({
-        accountId: account.id,
-        sessionId: session.id,
-        deviceId: session.deviceId,
-        epoch: account.epoch,
-        plan: account.plan,
-      });
+      const profile = session.profileId ? (await this.accounts.profilesOf(account.id)).find((p) => p.id === session.profileId) : undefined;
+      const { accessToken, expiresIn } = await this.tokens.issue(
+        {
+          accountId: account.id,
+          sessionId: session.id,
+          deviceId: session.deviceId,
+          epoch: account.epoch,
+          plan: account.plan,
+          ...(profile ? { profile: { profileId: profile.id, kids: profile.kids } } : {}),
+        },
+        session.absoluteExpiresAt,
+        now,
+      );
       return { kind: 'rotated', reply: { accessToken, refreshToken, expiresIn, sessionId: session.id } };
     });
 
@@ -160,12 +170,16 @@ export class SessionsService {
     return outcome.reply;
   }
 
-  /** The device class's refresh lifetimes, capped by this deployment's settings. */
-  private lifetimeOf(deviceType: string): { idleSeconds: number; absoluteSeconds: number } {
+  /**
+   * The device class's refresh lifetimes, capped by this deployment's settings, and by the
+   * lifetime a time-limited sign-in asked for (which is then both its idle and absolute limit).
+   */
+  private lifetimeOf(deviceType: string, timeLimitSeconds?: number): { idleSeconds: number; absoluteSeconds: number } {
     const byClass = REFRESH_LIFETIMES[deviceType as DeviceType] ?? REFRESH_LIFETIMES.other;
+    const cap = timeLimitSeconds ?? Number.POSITIVE_INFINITY;
     return {
-      idleSeconds: Math.min(byClass.idleSeconds, this.config.REFRESH_IDLE_SECONDS),
-      absoluteSeconds: Math.min(byClass.absoluteSeconds, this.config.REFRESH_ABSOLUTE_SECONDS),
+      idleSeconds: Math.min(byClass.idleSeconds, this.config.REFRESH_IDLE_SECONDS, cap),
+      absoluteSeconds: Math.min(byClass.absoluteSeconds, this.config.REFRESH_ABSOLUTE_SECONDS, cap),
     };
   }
 }

@@ -60,6 +60,8 @@ export async function dropWhenIdle(db: TestDatabase): Promise<void> {
 /** The config a test runs the service with: real argon2 parameters, silent logs, any free port. */
 export function testAuthConfig(settings: { databaseUrl: string; natsUrl: string; namespace: string; env?: Record<string, string> }): AuthConfig {
   return loadConfig(AuthConfig, {
+    // Tests that expire sessions by hand must not race the sweeper; its own spec turns it up.
+    SESSION_EXPIRY_SWEEP_SECONDS: '3600',
     ...settings.env,
     DATABASE_URL: settings.databaseUrl,
     NATS_URL: settings.natsUrl,

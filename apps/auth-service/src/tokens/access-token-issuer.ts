@@ -3,7 +3,10 @@ import { AuthConfig } from '../config/auth.config';
 import { SigningKeysService } from '../signing-keys/signing-keys.service';
 import { AccessTokenSubject, mintAccessToken } from './access-token';
 
-/** Mints access tokens with the active signing key and the configured lifetime. */
+/**
+ * Mints access tokens with the active signing key and the configured lifetime, cut short so a
+ * token never outlives its session (a time-limited sign-in of one hour ends at that hour).
+ */
 @Injectable()
 export class AccessTokenIssuer {
   constructor(
@@ -11,9 +14,9 @@ export class AccessTokenIssuer {
     private readonly config: AuthConfig,
   ) {}
 
-  async issue(subject: AccessTokenSubject): Promise<{ accessToken: string; expiresIn: number }> {
+  async issue(subject: AccessTokenSubject, sessionEndsAt: Date, now = new Date()): Promise<{ accessToken: string; expiresIn: number }> {
     const key = await this.keys.activeKey();
-    const ttl = this.config.ACCESS_TOKEN_TTL_SECONDS;
-    return { accessToken: await mintAccessToken(key, subject, ttl), expiresIn: ttl };
+    const ttl = Math.max(1, Math.min(this.config.ACCESS_TOKEN_TTL_SECONDS, Math.floor((sessionEndsAt.getTime() - now.getTime()) / 1000)));
+    return { accessToken: await mintAccessToken(key, subject, ttl, now), expiresIn: ttl };
   }
 }

@@ -1,12 +1,15 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
-import { ChangePasswordReply, Principal, RpcSubject, SignoffError } from '@signoff/contracts';
+import { ChangePasswordReply, Principal, RpcSubject } from '@signoff/contracts';
 import { RpcClient } from '@signoff/service-kit';
+import { AccountManagement } from '../auth/account-management.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { requireReauthToken } from '../auth/reauth-token';
 import { RPC_CLIENT } from '../infrastructure/tokens';
 import { Throttle } from '../throttling/throttle.service';
 import { ChangePasswordBody } from './account.dto';
 
 /** Account settings: changing the password (signs every other device out by default). */
+@AccountManagement()
 @Controller('v1/account')
 export class AccountHttpController {
   constructor(
@@ -27,15 +30,12 @@ export class AccountHttpController {
     @Headers('x-reauth-token') reauthToken: string | undefined,
     @Body() body: ChangePasswordBody,
   ): Promise<ChangePasswordReply> {
-    if (principal.kids) throw new SignoffError('PROFILE_NOT_ALLOWED', 'a kids profile cannot change account settings');
-    if (!reauthToken || reauthToken.length > 512) {
-      throw new SignoffError('REAUTH_REQUIRED', 'confirm your password first (POST /v1/auth/step-up) and send the token as X-Reauth-Token');
-    }
+    const token = requireReauthToken(reauthToken);
     const admission = await this.throttle.stepUp(principal.accountId, principal.sessionId);
     const reply = await this.rpc.call(RpcSubject.changePassword, {
       accountId: principal.accountId,
       sessionId: principal.sessionId,
-      reauthToken,
+      reauthToken: token,
       currentPassword: body.currentPassword,
       newPassword: body.newPassword,
       signOutOtherDevices: body.signOutAllDevices ?? true,

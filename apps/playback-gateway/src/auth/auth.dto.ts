@@ -6,7 +6,7 @@ import { IsBoolean, IsOptional } from 'class-validator';
  * HTTP bodies of the auth routes, cut from the RPC contracts so each field is validated by one
  * definition. The caller's address and agent come from the request, never from the body.
  */
-export class LoginBody extends PickType(LoginRequest, ['email', 'password', 'device', 'otpCode'] as const) {}
+export class LoginBody extends PickType(LoginRequest, ['email', 'password', 'device', 'otpCode', 'sessionLifetimeSeconds'] as const) {}
 
 /**
  * Step-up by the password, a code from the authenticator app (or a recovery code), or the code

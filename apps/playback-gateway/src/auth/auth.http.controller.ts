@@ -17,6 +17,7 @@ import { ProgressReporter } from '../device-channel/progress-reporter.service';
 import { clientAddress } from '../infrastructure/client-address';
 import { RPC_CLIENT } from '../infrastructure/tokens';
 import { Throttle } from '../throttling/throttle.service';
+import { AccountManagement } from './account-management.decorator';
 import { LoginBody, StepUpBody } from './auth.dto';
 import { CurrentPrincipal } from './current-principal.decorator';
 
@@ -110,6 +111,7 @@ export class AuthHttpController {
     return this.rpc.call(RpcSubject.sendStepUpEmailCode, { accountId: principal.accountId, sessionId: principal.sessionId });
   }
 
+  @AccountManagement()
   @Get('me')
   me(@CurrentPrincipal() principal: Principal): Promise<MeReply> {
     return this.rpc.call(RpcSubject.getMe, { accountId: principal.accountId, sessionId: principal.sessionId });
@@ -117,7 +119,7 @@ export class AuthHttpController {
 
   /** Answered from the token and the revocation view alone: what a device polls. */
   @Get('auth/whoami')
-  whoami(@CurrentPrincipal() principal: Principal): { accountId: string; sessionId: string; deviceId: string; profileId?: string } {
-    return { accountId: principal.accountId, sessionId: principal.sessionId, deviceId: principal.deviceId, profileId: principal.profileId };
+  whoami(@CurrentPrincipal() principal: Principal): { accountId: string; sessionId: string; deviceId: string; profileId?: string; kids: boolean } {
+    return { accountId: principal.accountId, sessionId: principal.sessionId, deviceId: principal.deviceId, profileId: principal.profileId, kids: principal.kids };
   }
 }

@@ -11,12 +11,15 @@ import {
 } from '@signoff/contracts';
 import { RpcClient } from '@signoff/service-kit';
 import { RevokeAllBody } from '../auth/auth.dto';
+import { AccountManagement } from '../auth/account-management.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { requireReauthToken } from '../auth/reauth-token';
 import { RPC_CLIENT } from '../infrastructure/tokens';
 
 const DEVICE_ID = /^[A-Za-z0-9._:-]+$/;
 
-/** The device list, one device's history, signing out one or all devices, and progress. */
+/** The device list, one device's history, signing out one or all devices, and progress: not for kids profiles. */
+@AccountManagement()
 @Controller('v1')
 export class DevicesHttpController {
   constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
@@ -45,13 +48,10 @@ export class DevicesHttpController {
     @Headers('x-reauth-token') reauthToken: string | undefined,
     @Body() body: RevokeAllBody,
   ): Promise<RevocationAccepted> {
-    if (!reauthToken || reauthToken.length > 512) {
-      throw new SignoffError('REAUTH_REQUIRED', 'confirm your password first (POST /v1/auth/step-up) and send the token as X-Reauth-Token');
-    }
     return this.rpc.call(RpcSubject.revokeAllSessions, {
       accountId: principal.accountId,
       sessionId: principal.sessionId,
-      reauthToken,
+      reauthToken: requireReauthToken(reauthToken),
       includeCurrent: body.includeCurrent ?? true,
     });
   }

@@ -48,14 +48,12 @@ describe('TwoFactorHttpController', () => {
     expect(reply.qrCodeSvg).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>\s*$/);
   });
 
-  it('refuses a missing or oversized reauth token and a kids profile, calling nothing', async () => {
+  it('refuses a missing or oversized reauth token, calling nothing', async () => {
     const { controller, calls } = controllerStub({});
     expect(await codeOf(controller.enrol(principal(), undefined))).toBe('REAUTH_REQUIRED');
     expect(await codeOf(controller.enrol(principal(), 'x'.repeat(513)))).toBe('REAUTH_REQUIRED');
     expect(await codeOf(controller.disable(principal(), undefined, { code: '123456' }))).toBe('REAUTH_REQUIRED');
     expect(await codeOf(controller.regenerateRecoveryCodes(principal(), undefined))).toBe('REAUTH_REQUIRED');
-    expect(await codeOf(controller.enrol(principal({ kids: true }), 'ra_token'))).toBe('PROFILE_NOT_ALLOWED');
-    expect(await codeOf(controller.confirm(principal({ kids: true }), { code: '123456' }))).toBe('PROFILE_NOT_ALLOWED');
     expect(calls).toEqual([]);
   });
 

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Post } from '@nestjs/common';
-import { Principal, RecoveryCodesReply, RpcSubject, SignoffError, TwoFactorStatusReply } from '@signoff/contracts';
+import { Principal, RecoveryCodesReply, RpcSubject, TwoFactorStatusReply } from '@signoff/contracts';
 import { RpcClient } from '@signoff/service-kit';
+import { AccountManagement } from '../auth/account-management.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { requireReauthToken } from '../auth/reauth-token';
 import { RPC_CLIENT } from '../infrastructure/tokens';
 import { Throttle } from '../throttling/throttle.service';
 import { ConfirmTwoFactorBody, DisableTwoFactorBody, TwoFactorEnrolmentResponse } from './two-factor.dto';
@@ -13,6 +15,7 @@ import { qrCodeSvg } from './qr-code';
  * `X-Reauth-Token` from a step-up of this session (SECURITY promise 4). Every route that takes a
  * code passes the step-up throttle first, so codes cannot be guessed faster than passwords.
  */
+@AccountManagement()
 @Controller('v1')
 export class TwoFactorHttpController {
   constructor(
@@ -22,14 +25,14 @@ export class TwoFactorHttpController {
 
   @Get('account/two-factor')
   async status(@CurrentPrincipal() principal: Principal): Promise<TwoFactorStatusReply> {
-    return this.rpc.call(RpcSubject.getTwoFactorStatus, ref(accountHolder(principal)));
+    return this.rpc.call(RpcSubject.getTwoFactorStatus, ref(principal));
   }
 
   @Post('account/two-factor')
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
   async enrol(@CurrentPrincipal() principal: Principal, @Headers('x-reauth-token') reauthToken: string | undefined): Promise<TwoFactorEnrolmentResponse> {
-    const reply = await this.rpc.call(RpcSubject.beginTwoFactorEnrolment, { ...ref(accountHolder(principal)), reauthToken: requireReauth(reauthToken) });
+    const reply = await this.rpc.call(RpcSubject.beginTwoFactorEnrolment, { ...ref(principal), reauthToken: requireReauthToken(reauthToken) });
     return { otpauthUri: reply.otpauthUri, qrCodeSvg: await qrCodeSvg(reply.otpauthUri), secret: reply.secret };
   }
 
@@ -37,7 +40,6 @@ export class TwoFactorHttpController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async confirm(@CurrentPrincipal() principal: Principal, @Body() body: ConfirmTwoFactorBody): Promise<RecoveryCodesReply> {
-    accountHolder(principal);
     const admission = await this.throttle.stepUp(principal.accountId, principal.sessionId);
     const reply = await this.rpc.call(RpcSubject.confirmTwoFactor, { ...ref(principal), code: body.code });
     await admission.succeeded();
@@ -47,8 +49,7 @@ export class TwoFactorHttpController {
   @Post('account/two-factor/disable')
   @HttpCode(204)
   async disable(@CurrentPrincipal() principal: Principal, @Headers('x-reauth-token') reauthToken: string | undefined, @Body() body: DisableTwoFactorBody): Promise<void> {
-    const reauth = requireReauth(reauthToken);
-    accountHolder(principal);
+    const reauth = requireReauthToken(reauthToken);
     const admission = await this.throttle.stepUp(principal.accountId, principal.sessionId);
     await this.rpc.call(RpcSubject.disableTwoFactor, { ...ref(principal), reauthToken: reauth, code: body.code });
     await admission.succeeded();
@@ -58,7 +59,7 @@ export class TwoFactorHttpController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async regenerateRecoveryCodes(@CurrentPrincipal() principal: Principal, @Headers('x-reauth-token') reauthToken: string | undefined): Promise<RecoveryCodesReply> {
-    return this.rpc.call(RpcSubject.regenerateRecoveryCodes, { ...ref(accountHolder(principal)), reauthToken: requireReauth(reauthToken) });
+    return this.rpc.call(RpcSubject.regenerateRecoveryCodes, { ...ref(principal), reauthToken: requireReauthToken(reauthToken) });
   }
 }
 
@@ -66,15 +67,3 @@ function ref(principal: Principal): { accountId: string; sessionId: string } {
   return { accountId: principal.accountId, sessionId: principal.sessionId };
 }
 
-/** Account settings are not for kids profiles. */
-function accountHolder(principal: Principal): Principal {
-  if (principal.kids) throw new SignoffError('PROFILE_NOT_ALLOWED', 'a kids profile cannot change account settings');
-  return principal;
-}
-
-function requireReauth(reauthToken: string | undefined): string {
-  if (!reauthToken || reauthToken.length > 512) {
-    throw new SignoffError('REAUTH_REQUIRED', 'confirm it is you first (POST /v1/auth/step-up) and send the token as X-Reauth-Token');
-  }
-  return reauthToken;
-}

@@ -62,6 +62,11 @@ export class TestStack {
     return this.stack.gateways[index].url;
   }
 
+  /** The stack's database, for tests that must move time along (e.g. a session reaching its end). */
+  get databaseUrl(): string {
+    return this.database.url;
+  }
+
   async stop(): Promise<void> {
     // Sockets a failed test left open would keep Jest alive.
     for (const client of this.clients) client.disconnect();

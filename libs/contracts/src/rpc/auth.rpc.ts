@@ -3,18 +3,21 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
+  IsInt,
   IsIP,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { INPUT_LIMITS, PLANS, Plan } from '../domain';
 import { DeviceDescriptor } from '../events/device-descriptor';
-import { PublicSigningKey } from '../token-policy';
+import { PublicSigningKey, TIME_LIMITED_SIGN_IN } from '../token-policy';
 
 /** Request/reply payloads of auth-service (subjects `auth.*`). */
 
@@ -54,6 +57,13 @@ export class LoginRequest {
   @Length(6, 16)
   @Matches(/^[0-9A-Za-z -]{6,16}$/, { message: 'otpCode must be a 6-digit code or a recovery code' })
   otpCode?: string;
+
+  /** A time-limited sign-in (a borrowed screen): the session ends by itself after this long. */
+  @IsOptional()
+  @IsInt()
+  @Min(TIME_LIMITED_SIGN_IN.minSeconds)
+  @Max(TIME_LIMITED_SIGN_IN.maxSeconds)
+  sessionLifetimeSeconds?: number;
 
   @IsOptional()
   @IsIP()

@@ -5,6 +5,7 @@ import * as Tf from './two-factor.rpc';
 import * as Pw from './password.rpc';
 import * as Sa from './sign-in-alerts.rpc';
 import * as Su from './step-up.rpc';
+import * as Pr from './profiles.rpc';
 
 /** Subject → [request class, reply type]: what typed clients and handlers agree on. */
 export interface RpcMap {
@@ -16,6 +17,11 @@ export interface RpcMap {
   [RpcSubject.sendStepUpEmailCode]: [Su.SendStepUpEmailCodeRequest, Su.SendStepUpEmailCodeReply];
   [RpcSubject.stepUpWithEmailCode]: [Su.EmailCodeStepUpRequest, A.StepUpReply];
   [RpcSubject.getMe]: [A.GetMeRequest, A.MeReply];
+  [RpcSubject.listProfiles]: [Pr.ListProfilesRequest, Pr.ListProfilesReply];
+  [RpcSubject.createProfile]: [Pr.CreateProfileRequest, Pr.CreateProfileReply];
+  [RpcSubject.renameProfile]: [Pr.RenameProfileRequest, Pr.ProfileChangedReply];
+  [RpcSubject.deleteProfile]: [Pr.DeleteProfileRequest, Pr.ProfileChangedReply];
+  [RpcSubject.selectProfile]: [Pr.SelectProfileRequest, Pr.SelectProfileReply];
   [RpcSubject.revokeAllSessions]: [A.RevokeAllSessionsRequest, A.RevocationAccepted];
   [RpcSubject.signOutDevice]: [A.SignOutDeviceRequest, A.RevocationAccepted];
   [RpcSubject.changePassword]: [Pw.ChangePasswordRequest, Pw.ChangePasswordReply];
