@@ -202,4 +202,34 @@ describe('sign out of all devices (two gateways, five devices)', () => {
     const history = await phone.request<{ entries: Array<{ kind: string }> }>('GET', '/v1/devices/tv/history');
     expect(history.entries.map((e) => e.kind)).toEqual(expect.arrayContaining(['signed_in', 'revocation']));
   });
+
+  it('"Don\'t recognise this device?" signs it out and leads to a password change that signs out the rest', async () => {
+    const { holder, tv, phone } = await stack.tvAndPhone({ tv: 0, phone: 1 });
+    const laptop = stack.device(0, { id: 'laptop', type: 'computer', name: 'Laptop' });
+    await laptop.signIn(holder.email, holder.password);
+    await laptop.connect();
+    const tvOut = new Promise<{ event: SignedOutEvent; code: number }>((resolve) => {
+      tv.once('signed-out', (event) => void tv.closed().then(({ code }) => resolve({ event, code })));
+    });
+
+    const self = await http(stack.gateway(1), 'POST', '/v1/devices/phone/not-recognised', { token: phone.tokens!.accessToken });
+    expect({ status: self.status, code: self.body.error.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+
+    const answer = await http(stack.gateway(1), 'POST', '/v1/devices/tv/not-recognised', { token: phone.tokens!.accessToken });
+    expect(answer.status).toBe(202);
+    expect(answer.body).toEqual({
+      revocationId: expect.any(String),
+      next: { action: 'change_password', method: 'POST', path: '/v1/account/password', stepUp: 'POST /v1/auth/step-up' },
+    });
+    const { event, code } = await tvOut;
+    expect(event).toEqual({ revocationId: answer.body.revocationId, reason: 'device_not_recognised', via: 'websocket' });
+    expect(code).toBe(4001);
+
+    // The next step, as the page would take it: step-up, then a new password; the laptop goes too.
+    const laptopOut = new Promise<SignedOutEvent>((resolve) => laptop.once('signed-out', resolve));
+    const { reauthToken } = await phone.request<{ reauthToken: string }>('POST', answer.body.next.stepUp.split(' ')[1], { password: holder.password });
+    await phone.request('POST', answer.body.next.path, { currentPassword: holder.password, newPassword: 'a fresh passphrase 99' }, { 'X-Reauth-Token': reauthToken });
+    expect((await laptopOut).reason).toBe('password_changed');
+    await expect(phone.whoami()).resolves.toMatchObject({ deviceId: 'phone' });
+  });
 });

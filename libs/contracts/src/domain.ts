@@ -35,6 +35,8 @@ export const REVOCATION_REASONS = [
   'password_reset',
   /** The session reached the end of its lifetime (a time-limited sign-in, or the absolute or idle limit). */
   'session_expired',
+  /** The holder did not recognise the device ("Don't recognise this device?"); a password change follows. */
+  'device_not_recognised',
 ] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 

@@ -78,7 +78,7 @@ export class RevocationsService {
         accountId: request.accountId,
         sessions: [target],
         scope: 'device',
-        reason: 'sign_out_device',
+        reason: request.notRecognised ? 'device_not_recognised' : 'sign_out_device',
         requestedBySessionId: request.sessionId,
       });
       return { revocationId: revocation.id };

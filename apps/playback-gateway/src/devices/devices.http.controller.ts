@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   DeviceHistoryReply,
+  DeviceNotRecognisedReply,
   INPUT_LIMITS,
   ListDevicesReply,
   Principal,
@@ -39,6 +40,21 @@ export class DevicesHttpController {
   @HttpCode(202)
   signOut(@CurrentPrincipal() principal: Principal, @Param('deviceId') deviceId: string): Promise<RevocationAccepted> {
     return this.rpc.call(RpcSubject.signOutDevice, { accountId: principal.accountId, sessionId: principal.sessionId, deviceId: checkDeviceId(deviceId) });
+  }
+
+  /**
+   * "Don't recognise this device?": signs it out (reason `device_not_recognised`, no step-up, as
+   * for any single device) and answers what comes next: a password change, since whoever used
+   * the device may know the password. Not for the device asking (sign out instead).
+   */
+  @Post('devices/:deviceId/not-recognised')
+  @HttpCode(202)
+  async notRecognised(@CurrentPrincipal() principal: Principal, @Param('deviceId') deviceId: string): Promise<DeviceNotRecognisedReply> {
+    if (checkDeviceId(deviceId) === principal.deviceId) {
+      throw new SignoffError('VALIDATION_FAILED', 'this is the device you are using; sign out (POST /v1/auth/logout) or change the password instead');
+    }
+    const { revocationId } = await this.rpc.call(RpcSubject.signOutDevice, { accountId: principal.accountId, sessionId: principal.sessionId, deviceId, notRecognised: true });
+    return { revocationId, next: { action: 'change_password', method: 'POST', path: '/v1/account/password', stepUp: 'POST /v1/auth/step-up' } };
   }
 
   @Post('sessions/revoke-all')

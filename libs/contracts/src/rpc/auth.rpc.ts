@@ -140,6 +140,16 @@ export class SignOutDeviceRequest extends SessionRef {
   @IsString()
   @Length(1, INPUT_LIMITS.deviceIdMax)
   deviceId!: string;
+
+  /** "Don't recognise this device?": recorded as reason `device_not_recognised` (default false). */
+  @IsOptional()
+  @IsBoolean()
+  notRecognised?: boolean;
+}
+
+/** What the holder should do after signing out a device they do not recognise. */
+export interface DeviceNotRecognisedReply extends RevocationAccepted {
+  next: { action: 'change_password'; method: 'POST'; path: '/v1/account/password'; stepUp: 'POST /v1/auth/step-up' };
 }
 
 export class ListSigningKeysRequest {}
