@@ -41,6 +41,8 @@ if tonumber(score) < tonumber(ARGV[4]) then
   return 0
 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+-- The account's set lives as long as its newest beat: a stream beating for hours keeps its place.
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[7]) * 2)
 redis.call('HSET', KEYS[1], 'state', ARGV[5], 'positionMs', ARGV[6])
 redis.call('EXPIRE', KEYS[1], ARGV[7])
 redis.call('SET', KEYS[3], ARGV[8], 'EX', ARGV[7])

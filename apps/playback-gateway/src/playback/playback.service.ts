@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
   DevicePlaybackState,
-  LIVE_STATE,
   NoticeSubject,
   Plan,
   PLANS,
@@ -16,6 +15,7 @@ import { NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';
 import { NATS_CONNECTION, NATS_NAMESPACE, REDIS } from '../infrastructure/tokens';
 import { AppliedRevocation, RevocationFeed } from '../security-events/revocation-feed.service';
+import { PlaybackConfig } from './playback.config';
 import { HEARTBEAT, START_PLAYBACK } from './playback-scripts';
 
 type ScriptedRedis = Redis & {
@@ -37,6 +37,7 @@ export class PlaybackService implements OnModuleInit {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(NATS_NAMESPACE) private readonly namespace: NatsNamespace,
     private readonly feed: RevocationFeed,
+    private readonly config: PlaybackConfig,
   ) {
     redis.defineCommand('startPlayback', { numberOfKeys: 4, lua: START_PLAYBACK });
     redis.defineCommand('playbackHeartbeat', { numberOfKeys: 3, lua: HEARTBEAT });
@@ -51,7 +52,7 @@ export class PlaybackService implements OnModuleInit {
   async start(principal: Principal, titleId: string, profileId?: string): Promise<{ playbackId: string }> {
     const playbackId = randomUUID();
     const now = Date.now();
-    const ttl = LIVE_STATE.playbackTimeoutSeconds;
+    const ttl = this.config.PLAYBACK_HEARTBEAT_TIMEOUT_SECONDS;
     const plan: Plan = (PLANS as readonly string[]).includes(principal.plan) ? (principal.plan as Plan) : 'basic';
     const state: DevicePlaybackState = { playbackId, titleId, state: 'playing', positionMs: 0, at: new Date(now).toISOString() };
     const admitted = await this.guard(() =>
@@ -81,7 +82,7 @@ export class PlaybackService implements OnModuleInit {
 
   async heartbeat(principal: Principal, playbackId: string, positionMs: number, state: 'playing' | 'paused'): Promise<DevicePlaybackState> {
     const now = Date.now();
-    const ttl = LIVE_STATE.playbackTimeoutSeconds;
+    const ttl = this.config.PLAYBACK_HEARTBEAT_TIMEOUT_SECONDS;
     const titleId = await this.guard(() => this.redis.hget(RedisKey.playback(playbackId), 'titleId'));
     const current: DevicePlaybackState = { playbackId, titleId: titleId ?? '', state, positionMs, at: new Date(now).toISOString() };
     const recorded = await this.guard(() =>
