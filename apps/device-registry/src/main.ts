@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { loadConfig, startRpcService } from '@signoff/service-kit';
+import { startRpcService } from '@signoff/service-kit';
 import { DeviceRegistryModule } from './app.module';
-import { RegistryConfig } from './config/registry.config';
+import { loadRegistryConfig } from './config/registry.config';
 
 async function main(): Promise<void> {
-  const config = loadConfig(RegistryConfig);
+  const config = loadRegistryConfig();
   await startRpcService(DeviceRegistryModule.forRoot(config), {
     serviceName: 'device-registry',
     queue: 'device-registry',

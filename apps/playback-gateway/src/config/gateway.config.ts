@@ -1,5 +1,6 @@
 import { CommonConfig } from '@signoff/service-kit';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsTrustedProxyList } from './trusted-proxies';
 
 /** The gateway's settings (on top of the shared ones); read once at start. */
 export class GatewayConfig extends CommonConfig {
@@ -22,6 +23,15 @@ export class GatewayConfig extends CommonConfig {
   @IsInt()
   @Min(1_024)
   MAX_BODY_BYTES = 16 * 1024;
+
+  /**
+   * Proxies (load balancers) whose `X-Forwarded-For` is believed: IP addresses, CIDR ranges or
+   * Express's `loopback`, `linklocal`, `uniquelocal`, comma-separated. The client address (sign-in
+   * location, per-address throttles, alert mails) is then the nearest address not in this list.
+   * Empty: trust none, the client address is the socket's peer.
+   */
+  @IsTrustedProxyList()
+  TRUSTED_PROXIES = '';
 
   /** Browser origins allowed to open the device WebSocket (comma-separated); devices send none. */
   @IsString()

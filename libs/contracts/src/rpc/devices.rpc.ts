@@ -14,7 +14,9 @@ export class ListDevicesRequest {
   currentDeviceId?: string;
 }
 
+/** Approximate place of the device's last sign-in address (GeoIP); docs/devices.md. */
 export interface DeviceLocation {
+  /** ISO 3166-1 alpha-2 code ("PT"). */
   country: string | null;
   region: string | null;
   city: string | null;
@@ -50,7 +52,8 @@ export class GetDeviceHistoryRequest {
   deviceId!: string;
 }
 export interface DeviceHistoryEntry {
-  kind: 'signed_in' | 'signed_out' | 'revocation' | 'logged_out_on_reconnect' | 'activity';
+  /** `location_changed`: signed in from another place than before; `detail` says "from → to". */
+  kind: 'signed_in' | 'signed_out' | 'revocation' | 'logged_out_on_reconnect' | 'activity' | 'location_changed';
   at: string;
   sessionId: string | null;
   revocationId: string | null;
