@@ -4,6 +4,7 @@ import { ActivityModule } from './activity/activity.module';
 import { RegistryConfig } from './config/registry.config';
 import { RegistryCoreModule } from './core/registry-core.module';
 import { DevicesModule } from './devices/devices.module';
+import { DownloadsModule } from './downloads/downloads.module';
 import { RevocationProgressModule } from './revocation-progress/revocation-progress.module';
 import { SecurityEventsModule } from './security-events/security-events.module';
 
@@ -20,6 +21,7 @@ export class DeviceRegistryModule {
         loggingModule('device-registry', config.LOG_LEVEL),
         RegistryCoreModule.forRoot(config),
         DevicesModule,
+        DownloadsModule,
         ActivityModule,
         RevocationProgressModule,
         SecurityEventsModule,

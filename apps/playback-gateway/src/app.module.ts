@@ -6,6 +6,7 @@ import { accessTokenVerifierProvider, AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './config/gateway.config';
 import { DeviceChannelModule } from './device-channel/device-channel.module';
 import { DevicesModule } from './devices/devices.module';
+import { DownloadsModule } from './downloads/downloads.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { PasswordResetModule } from './password-reset/password-reset.module';
 import { PlaybackModule } from './playback/playback.module';
@@ -44,6 +45,7 @@ export class GatewayModule {
         PasswordResetModule,
         SignInAlertsModule,
         ProfilesModule,
+        DownloadsModule,
       ],
       controllers: [HealthController],
     };

@@ -43,6 +43,9 @@ export const ERROR_STATUS = {
   PROFILE_LIMIT_REACHED: 409,
   /** Profiles: another profile of the account has this name (case-insensitive). */
   PROFILE_NAME_TAKEN: 409,
+  /** Downloads: this device holds its plan's number of live download licences already. */
+  DOWNLOAD_LIMIT_REACHED: 409,
+  DOWNLOAD_NOT_FOUND: 404,
   /** Profiles: an account keeps at least one grown-up profile. */
   LAST_ADULT_PROFILE: 409,
   TWO_FACTOR_ALREADY_ENABLED: 409,

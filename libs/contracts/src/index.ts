@@ -22,6 +22,7 @@ export * from './rpc/password.rpc';
 export * from './rpc/sign-in-alerts.rpc';
 export * from './rpc/step-up.rpc';
 export * from './rpc/profiles.rpc';
+export * from './rpc/downloads.rpc';
 export * from './rpc/rpc-map';
 export * from './validate';
 export * from './redis-keys';

@@ -42,6 +42,10 @@ export const RpcSubject = {
   listDevices: 'devices.list.v1',
   getDeviceHistory: 'devices.history.v1',
   getRevocationProgress: 'devices.revocation.get.v1',
+  /** Download licences per device: issue one, list, delete one. */
+  issueDownload: 'devices.downloads.issue.v1',
+  listDownloads: 'devices.downloads.list.v1',
+  deleteDownload: 'devices.downloads.delete.v1',
 } as const;
 export type RpcSubject = (typeof RpcSubject)[keyof typeof RpcSubject];
 

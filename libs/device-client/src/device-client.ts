@@ -1,4 +1,4 @@
-import type { DeviceDescriptor, TokenPair } from '@signoff/contracts';
+import type { DeviceDescriptor, DownloadLicence, TokenPair } from '@signoff/contracts';
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { ApiError } from './api-error';
@@ -38,6 +38,7 @@ interface ClientEvents {
  */
 export class DeviceClient extends EventEmitter<ClientEvents> {
   private readonly store: TokenStore;
+  private readonly downloads = new Map<string, DownloadLicence>();
   private socket?: WebSocket;
   private refreshing?: Promise<void>;
   private signedOut?: SignedOutEvent;
@@ -88,7 +89,7 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
   }
 
   /** An authorised call; refreshes once on an expired access token. */
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     await this.refreshIfDue();
     try {
       return await this.send<T>(method, path, body, true, headers);
@@ -130,6 +131,24 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
 
   heartbeat(playbackId: string, positionMs: number, state: 'playing' | 'paused' = 'playing'): Promise<unknown> {
     return this.request('POST', `/v1/playback/sessions/${playbackId}/heartbeat`, { positionMs, state });
+  }
+
+  /** Downloads a title: takes a licence (409 `DOWNLOAD_LIMIT_REACHED` over the plan's limit) and keeps it locally. */
+  async download(titleId: string): Promise<DownloadLicence> {
+    const licence = await this.request<DownloadLicence>('POST', '/v1/downloads', { titleId });
+    this.downloads.set(licence.licenceId, licence);
+    return licence;
+  }
+
+  /** Deletes a download: the licence is given back and the local copy forgotten. */
+  async deleteDownload(licenceId: string): Promise<void> {
+    await this.request('DELETE', `/v1/downloads/${encodeURIComponent(licenceId)}`);
+    this.downloads.delete(licenceId);
+  }
+
+  /** What this device holds on disk (here: in memory). Emptied when the device is signed out. */
+  localDownloads(): DownloadLicence[] {
+    return [...this.downloads.values()];
   }
 
   /** Asks for a step-up code by mail (to the account's address); the code is then a `StepUpProof`. */
@@ -213,6 +232,8 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
     this.signedOut = event;
     this.store.clear();
     try {
+      // The directive always says purgeDownloads: the licences are revoked; the files must go.
+      this.downloads.clear();
       await this.options.purgeDownloads?.();
     } finally {
       this.emit('signed-out', event);

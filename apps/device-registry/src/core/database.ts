@@ -9,6 +9,7 @@ export const Table = {
   revocations: `${REGISTRY_SCHEMA}.revocations`,
   revocationDevices: `${REGISTRY_SCHEMA}.revocation_devices`,
   processedEvents: `${REGISTRY_SCHEMA}.processed_events`,
+  downloadLicences: `${REGISTRY_SCHEMA}.download_licences`,
 } as const;
 
 /**

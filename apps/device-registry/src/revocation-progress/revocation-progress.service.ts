@@ -12,6 +12,7 @@ import {
 import { Database, Table } from '../core/database';
 import { DeviceHistoryRepository } from '../devices/device-history.repository';
 import { DevicesService } from '../devices/devices.service';
+import { DownloadsService } from '../downloads/downloads.service';
 import { progressRankSql, revocationScope, strongestReport } from './progress-precedence';
 import { revocationNotFound } from './revocation-progress.errors';
 
@@ -57,6 +58,7 @@ export class RevocationProgressService {
     private readonly db: Database,
     private readonly devices: DevicesService,
     private readonly history: DeviceHistoryRepository,
+    private readonly downloads: DownloadsService,
   ) {}
 
   async get(request: GetRevocationProgressRequest): Promise<RevocationProgressReply> {
@@ -87,7 +89,8 @@ export class RevocationProgressService {
    * Revocation events, applied as one after the other would be, in a few statements for all: every
    * listed device starts `pending` unless a gateway already reported it (a `cut` may overtake the
    * revocation event, the streams being separate), and is marked signed out if it still runs the
-   * revoked session. An event whose revocation id belongs to another account is ignored.
+   * revoked session (its download licences are revoked with it). An event whose revocation id
+   * belongs to another account is ignored.
    */
   async recordRevocations(records: readonly RevocationRecord[]): Promise<void> {
     if (records.length === 0) return;
@@ -135,6 +138,7 @@ export class RevocationProgressService {
         ],
       );
       await this.devices.markSignedOut(devices);
+      await this.downloads.revokeForSessions(devices);
       await this.history.appendMany(
         devices.map((d) => ({ accountId: d.accountId, deviceId: d.deviceId, kind: 'revocation', at: d.at, sessionId: d.sessionId, revocationId: d.revocationId, detail: d.reason })),
       );

@@ -2,7 +2,6 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe,
 import {
   DeviceHistoryReply,
   DeviceNotRecognisedReply,
-  INPUT_LIMITS,
   ListDevicesReply,
   Principal,
   RevocationAccepted,
@@ -16,8 +15,7 @@ import { AccountManagement } from '../auth/account-management.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { requireReauthToken } from '../auth/reauth-token';
 import { RPC_CLIENT } from '../infrastructure/tokens';
-
-const DEVICE_ID = /^[A-Za-z0-9._:-]+$/;
+import { checkDeviceId } from './device-id';
 
 /** The device list, one device's history, signing out one or all devices, and progress: not for kids profiles. */
 @AccountManagement()
@@ -80,11 +78,4 @@ export class DevicesHttpController {
   ): Promise<RevocationProgressReply> {
     return this.rpc.call(RpcSubject.getRevocationProgress, { accountId: principal.accountId, revocationId });
   }
-}
-
-function checkDeviceId(deviceId: string): string {
-  if (deviceId.length === 0 || deviceId.length > INPUT_LIMITS.deviceIdMax || !DEVICE_ID.test(deviceId)) {
-    throw new SignoffError('VALIDATION_FAILED', 'deviceId is not a valid device id');
-  }
-  return deviceId;
 }

@@ -6,6 +6,7 @@ import * as Pw from './password.rpc';
 import * as Sa from './sign-in-alerts.rpc';
 import * as Su from './step-up.rpc';
 import * as Pr from './profiles.rpc';
+import * as Dl from './downloads.rpc';
 
 /** Subject → [request class, reply type]: what typed clients and handlers agree on. */
 export interface RpcMap {
@@ -39,6 +40,9 @@ export interface RpcMap {
   [RpcSubject.listDevices]: [D.ListDevicesRequest, D.ListDevicesReply];
   [RpcSubject.getDeviceHistory]: [D.GetDeviceHistoryRequest, D.DeviceHistoryReply];
   [RpcSubject.getRevocationProgress]: [D.GetRevocationProgressRequest, D.RevocationProgressReply];
+  [RpcSubject.issueDownload]: [Dl.IssueDownloadRequest, Dl.DownloadLicence];
+  [RpcSubject.listDownloads]: [Dl.ListDownloadsRequest, Dl.ListDownloadsReply];
+  [RpcSubject.deleteDownload]: [Dl.DeleteDownloadRequest, Dl.DeleteDownloadReply];
 }
 export type RpcRequest<S extends keyof RpcMap> = RpcMap[S][0];
 export type RpcReply<S extends keyof RpcMap> = RpcMap[S][1];
