@@ -73,6 +73,14 @@ describe('profiles and kids profiles (two gateways)', () => {
     // Watching is what a kids profile is for.
     const playback = await http(stack.gateway(1), 'POST', '/v1/playback/sessions', { token: kidsToken, body: { titleId: 'cartoons-1' } });
     expect(playback.status).toBe(201);
+    // The holder's device list names the profile that watched, and what.
+    await expectEventually(async () => {
+      const list = await phone.request<{ devices: Array<{ deviceId: string; lastProfile: string | null; lastProfileName: string | null; lastWatchedTitleId: string | null }> }>(
+        'GET',
+        '/v1/devices',
+      );
+      expect(list.devices.find((d) => d.deviceId === 'tv')).toMatchObject({ lastProfile: kidsId, lastProfileName: 'Kids', lastWatchedTitleId: 'cartoons-1' });
+    });
 
     // Back to the grown-up profile: the password first.
     const refused = await http(stack.gateway(1), 'POST', `/v1/profiles/${mainId}/select`, { token: kidsToken });

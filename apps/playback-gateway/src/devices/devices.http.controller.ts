@@ -23,9 +23,15 @@ import { checkDeviceId } from './device-id';
 export class DevicesHttpController {
   constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
 
+  /** The registry's list, with each device's last profile named (profiles live in auth-service). */
   @Get('devices')
-  list(@CurrentPrincipal() principal: Principal): Promise<ListDevicesReply> {
-    return this.rpc.call(RpcSubject.listDevices, { accountId: principal.accountId, currentDeviceId: principal.deviceId });
+  async list(@CurrentPrincipal() principal: Principal): Promise<ListDevicesReply> {
+    const [list, { profiles }] = await Promise.all([
+      this.rpc.call(RpcSubject.listDevices, { accountId: principal.accountId, currentDeviceId: principal.deviceId }),
+      this.rpc.call(RpcSubject.listProfiles, { accountId: principal.accountId, sessionId: principal.sessionId }),
+    ]);
+    const names = new Map(profiles.map((p) => [p.profileId, p.name]));
+    return { devices: list.devices.map((d) => ({ ...d, lastProfileName: d.lastProfile ? (names.get(d.lastProfile) ?? null) : null })) };
   }
 
   @Get('devices/:deviceId/history')

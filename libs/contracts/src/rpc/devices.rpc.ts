@@ -30,7 +30,10 @@ export interface DeviceView {
   name: string;
   os: string | null;
   appVersion: string | null;
+  /** Id of the profile last used on the device. */
   lastProfile: string | null;
+  /** Its name, added by the gateway from the account's profiles (null if none or since deleted). */
+  lastProfileName?: string | null;
   lastActiveAt: string | null;
   lastWatchedAt: string | null;
   lastWatchedTitleId: string | null;
