@@ -40,6 +40,8 @@ describe('profiles and kids profiles (two gateways)', () => {
       ['GET', '/v1/me'],
       ['GET', '/v1/devices'],
       ['GET', '/v1/devices/phone/history'],
+      ['GET', '/v1/history'],
+      ['GET', '/v1/devices/phone/downloads'],
       ['POST', '/v1/devices/phone/sign-out'],
       ['POST', '/v1/sessions/revoke-all', { includeCurrent: true }],
       ['GET', `/v1/revocations/${randomUUID()}`],

@@ -51,5 +51,20 @@ describe('reuse of a rotated refresh token (two gateways)', () => {
       const progress = await phone.request<{ devices: Array<{ deviceId: string; state: string }> }>('GET', `/v1/revocations/${event.revocationId}`);
       expect(progress.devices).toEqual([expect.objectContaining({ deviceId: 'tv', state: 'acknowledged' })]);
     });
+
+    // The account's history tells it, page by page: the reuse alert on top, the sign-ins below.
+    type Page = { entries: Array<{ deviceId: string; deviceName: string; kind: string; detail: string | null }>; nextCursor: string | null };
+    const seen: Page['entries'] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await phone.request<Page>('GET', `/v1/history?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.entries.length).toBeLessThanOrEqual(2);
+      seen.push(...page.entries);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.find((e) => e.kind === 'revocation')).toMatchObject({ deviceId: 'tv', deviceName: 'TV', detail: 'refresh_token_reused' });
+    expect(seen.filter((e) => e.kind === 'signed_in').map((e) => e.deviceId).sort()).toEqual(['phone', 'tv']);
+    const bad = await http(stack.gateway(1), 'GET', '/v1/history?limit=500', { token: phone.tokens!.accessToken });
+    expect({ status: bad.status, code: bad.body.error.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
   });
 });

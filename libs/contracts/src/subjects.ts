@@ -41,6 +41,7 @@ export const RpcSubject = {
   rotateSigningKeys: 'auth.keys.rotate.v1',
   listDevices: 'devices.list.v1',
   getDeviceHistory: 'devices.history.v1',
+  getAccountHistory: 'devices.history.account.v1',
   getRevocationProgress: 'devices.revocation.get.v1',
   /** Download licences per device: issue one, list, delete one. */
   issueDownload: 'devices.downloads.issue.v1',

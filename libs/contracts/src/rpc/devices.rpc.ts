@@ -1,4 +1,4 @@
-import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { DeviceStatus, DeviceType, INPUT_LIMITS, ProgressState, RevocationScope } from '../domain';
 
 /** Request/reply payloads of device-registry (subjects `devices.*`). */
@@ -46,7 +46,26 @@ export interface ListDevicesReply {
   devices: DeviceView[];
 }
 
-export class GetDeviceHistoryRequest {
+/** History pages: newest first, `limit` entries, then `nextCursor` (null: no older entries) for the next. */
+export const HISTORY_PAGE = { defaultLimit: 50, maxLimit: 100 } as const;
+
+/** An opaque position in a history (base64url); what a reply's `nextCursor` was. */
+const HISTORY_CURSOR = /^[A-Za-z0-9_-]{1,200}$/;
+
+class HistoryPageRequest {
+  @IsOptional()
+  @IsString()
+  @Matches(HISTORY_CURSOR, { message: 'cursor must be a nextCursor from an earlier page' })
+  cursor?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(HISTORY_PAGE.maxLimit)
+  limit?: number;
+}
+
+export class GetDeviceHistoryRequest extends HistoryPageRequest {
   @IsUUID()
   accountId!: string;
 
@@ -55,7 +74,10 @@ export class GetDeviceHistoryRequest {
   deviceId!: string;
 }
 export interface DeviceHistoryEntry {
-  /** `location_changed`: signed in from another place than before; `detail` says "from → to". */
+  /**
+   * `revocation`: signed out by a revocation, `detail` its reason (`refresh_token_reused` is the
+   * reuse alert); `location_changed`: signed in from another place, `detail` "from → to".
+   */
   kind: 'signed_in' | 'signed_out' | 'revocation' | 'logged_out_on_reconnect' | 'activity' | 'location_changed';
   at: string;
   sessionId: string | null;
@@ -65,6 +87,21 @@ export interface DeviceHistoryEntry {
 export interface DeviceHistoryReply {
   deviceId: string;
   entries: DeviceHistoryEntry[];
+  nextCursor: string | null;
+}
+
+/** Every device's history of one account, interleaved by time (kept after sign-out, until retention). */
+export class GetAccountHistoryRequest extends HistoryPageRequest {
+  @IsUUID()
+  accountId!: string;
+}
+export interface AccountHistoryEntry extends DeviceHistoryEntry {
+  deviceId: string;
+  deviceName: string;
+}
+export interface AccountHistoryReply {
+  entries: AccountHistoryEntry[];
+  nextCursor: string | null;
 }
 
 export class GetRevocationProgressRequest {

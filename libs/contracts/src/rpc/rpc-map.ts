@@ -39,6 +39,7 @@ export interface RpcMap {
   [RpcSubject.rotateSigningKeys]: [A.RotateSigningKeysRequest, A.RotateSigningKeysReply];
   [RpcSubject.listDevices]: [D.ListDevicesRequest, D.ListDevicesReply];
   [RpcSubject.getDeviceHistory]: [D.GetDeviceHistoryRequest, D.DeviceHistoryReply];
+  [RpcSubject.getAccountHistory]: [D.GetAccountHistoryRequest, D.AccountHistoryReply];
   [RpcSubject.getRevocationProgress]: [D.GetRevocationProgressRequest, D.RevocationProgressReply];
   [RpcSubject.issueDownload]: [Dl.IssueDownloadRequest, Dl.DownloadLicence];
   [RpcSubject.listDownloads]: [Dl.ListDownloadsRequest, Dl.ListDownloadsReply];
