@@ -163,6 +163,7 @@ describe('device-registry: devices (integration)', () => {
         { kind: 'revocation', at: revokedAt, sessionId: tv.sessionId, revocationId: revocation.revocationId, detail: 'sign_out_device' },
         { kind: 'signed_in', at: signedInAt, sessionId: tv.sessionId, revocationId: null, detail: null },
       ],
+      nextCursor: null,
     });
   });
 
