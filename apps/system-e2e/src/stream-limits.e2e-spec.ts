@@ -87,6 +87,7 @@ describe('stream limits (two gateways)', () => {
     );
     // Far inside the heartbeat timeout: the revocation freed it, not the clock.
     expect(startedAt - signedOutAt).toBeLessThan(HEARTBEAT_TIMEOUT_SECONDS * 1000);
+    process.stdout.write(`stream place freed ${startedAt - signedOutAt} ms after the sign-out call\n`);
     const beat = await http(stack.gateway(0), 'POST', `/v1/playback/sessions/${playbackId}/heartbeat`, { token: tv.tokens!.accessToken, body: { positionMs: 5, state: 'playing' } });
     expect({ status: beat.status, code: beat.body.error.code }).toEqual({ status: 401, code: 'SESSION_REVOKED' });
   });
