@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { createGeoIpLocator, geoIpDatabaseSetting, GeoIpLocator } from '@signoff/geoip';
 import { HealthController, loggingModule } from '@signoff/service-kit';
 import { AccountStore } from './accounts/account.store';
 import { AccountsNatsController } from './accounts/accounts.nats.controller';
@@ -78,6 +79,8 @@ export class AuthServiceModule {
         PasswordChangeService,
         ...mailProviders(config),
         PasswordResetService,
+        // Places sign-ins for the alert mail; GEOIP_DATABASE_PATH as for device-registry.
+        { provide: GeoIpLocator, useFactory: () => createGeoIpLocator(geoIpDatabaseSetting()) },
         SignInAlertsService,
         ProfilesService,
         SessionExpirySweeper,

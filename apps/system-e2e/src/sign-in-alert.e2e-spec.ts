@@ -36,7 +36,7 @@ describe('sign-in alert (two gateways, real SMTP)', () => {
       return found[0];
     });
     expect(alert.text).toContain('Device: TV (tv');
-    expect(alert.text).toMatch(/Where: (near [0-9a-f.:]+|unknown location)/);
+    expect(alert.text).toMatch(/Where: (near .+ \(approximate, address [0-9a-f.:]+\)|unknown location( \(address [0-9a-f.:]+\))?)$/m);
     const match = /\/account\/not-me\?token=(nm_[A-Za-z0-9_-]+)/.exec(alert.text);
     expect(match).not.toBeNull();
     const token = (match as RegExpExecArray)[1];

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DeviceDescriptor, NotMeReply, NotMeRequest, SignoffError } from '@signoff/contracts';
+import { describeLocation, GeoIpLocator } from '@signoff/geoip';
 import { TransactionContext } from '@signoff/persistence';
 import { AccountStore } from '../accounts/account.store';
 import { AuthConfig } from '../config/auth.config';
@@ -46,8 +47,8 @@ function invalidToken(): SignoffError {
  * as a reset request would. Answers `{revocationId}` (the session's revocation, also when it had
  * been revoked meanwhile by something else).
  *
- * Place: no GeoIP yet — the mail says "near <ip>" when the sign-in carried an address, else
- * "unknown location".
+ * Place: the GeoIP data's city, region and country of the sign-in's address ("near Mountain View,
+ * California, US"), with the address; "unknown location" when there is none or it cannot be placed.
  */
 @Injectable()
 export class SignInAlertsService {
@@ -63,6 +64,7 @@ export class SignInAlertsService {
     private readonly resets: PasswordResetService,
     private readonly mail: MailOutbox,
     private readonly mailRelay: MailRelay,
+    private readonly geoIp: GeoIpLocator,
   ) {}
 
   /** Queues the alert in the running transaction; true if a mail was queued (kick the relay after the commit). */
@@ -119,6 +121,13 @@ export class SignInAlertsService {
     return reply;
   }
 
+  /** The place the address is in, as the GeoIP data has it (approximate), and the address itself. */
+  private place(ip: string | undefined): string {
+    if (!ip) return 'unknown location';
+    const where = describeLocation(this.geoIp.locate(ip));
+    return where ? `near ${where} (approximate, address ${ip})` : `unknown location (address ${ip})`;
+  }
+
   private alertText(signIn: SignInToAlert, token: string): string {
     const link = `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/account/not-me?token=${encodeURIComponent(token)}`;
     const device = signIn.device;
@@ -128,8 +137,7 @@ export class SignInAlertsService {
       '',
       `Device: ${oneLine(device.name)} (${device.type}${device.os ? `, ${oneLine(device.os)}` : ''})`,
       `When: ${humanUtc(signIn.at)} (${signIn.at.toISOString()})`,
-      // No GeoIP lookup yet: the address the sign-in came from, if the gateway passed it on.
-      `Where: ${signIn.ip ? `near ${signIn.ip}` : 'unknown location'} (approximate)`,
+      `Where: ${this.place(signIn.ip)}`,
       '',
       'If this was you, there is nothing to do.',
       '',

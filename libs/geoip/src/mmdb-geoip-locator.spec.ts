@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { loadRegistryConfig } from '../config/registry.config';
-import { createGeoIpLocator } from './geoip.module';
+import { createGeoIpLocator, describeLocation, packagedGeoIpDatabases } from './create-geoip-locator';
 import { DisabledGeoIpLocator, GeoIpLocator } from './geoip-locator';
 import { MmdbGeoIpLocator, toLocation } from './mmdb-geoip-locator';
 
@@ -11,7 +10,7 @@ describe('MmdbGeoIpLocator (packaged DB-IP data)', () => {
   let locator: GeoIpLocator;
 
   beforeAll(async () => {
-    locator = await MmdbGeoIpLocator.open(loadRegistryConfig({}).GEOIP_DATABASE_PATH.split(','));
+    locator = await MmdbGeoIpLocator.open(packagedGeoIpDatabases().split(','));
   });
 
   it.each([
@@ -65,9 +64,14 @@ describe('createGeoIpLocator', () => {
     await expect(createGeoIpLocator('/nonexistent/city.mmdb', quiet())).rejects.toThrow(/ENOENT/);
   });
 
-  it('keeps an empty GEOIP_DATABASE_PATH empty (off), unlike other settings where empty means unset', () => {
-    expect(loadRegistryConfig({ GEOIP_DATABASE_PATH: '' }).GEOIP_DATABASE_PATH).toBe('');
-    expect(loadRegistryConfig({}).GEOIP_DATABASE_PATH).toMatch(/dbip-city-ipv4\.mmdb,.*dbip-city-ipv6\.mmdb$/);
+  it('finds the packaged DB-IP files, one per address family', () => {
+    expect(packagedGeoIpDatabases()).toMatch(/dbip-city-ipv4\.mmdb,.*dbip-city-ipv6\.mmdb$/);
+  });
+
+  it('describes a location as people read it, or null when nothing is known', () => {
+    expect(describeLocation({ country: 'US', region: 'California', city: 'Mountain View' })).toBe('Mountain View, California, US');
+    expect(describeLocation({ country: 'US', region: null, city: null })).toBe('US');
+    expect(describeLocation({ country: null, region: null, city: null })).toBeNull();
   });
 });
 

@@ -1,0 +1,3 @@
+export * from './geoip-locator';
+export * from './mmdb-geoip-locator';
+export * from './create-geoip-locator';
