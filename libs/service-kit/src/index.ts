@@ -11,3 +11,4 @@ export * from './http/validation.pipe';
 export * from './logging';
 export * from './bootstrap';
 export * from './rpc/rpc-client.factory';
+export * from './tasks/repeating-task';

@@ -59,6 +59,10 @@ export class AccountStore {
     return rows.length === 1;
   }
 
+  profileOf(accountId: string, profileId: string): Promise<Profile | null> {
+    return this.tx.repo(Profile).findOneBy({ id: profileId, accountId });
+  }
+
   profilesOf(accountId: string): Promise<Profile[]> {
     return this.tx.repo(Profile).find({ where: { accountId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }

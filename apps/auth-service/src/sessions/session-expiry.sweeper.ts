@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { RepeatingTask } from '@signoff/service-kit';
 import { AccountStore } from '../accounts/account.store';
 import { AuthConfig } from '../config/auth.config';
 import { UnitOfWork } from '../outbox/unit-of-work';
@@ -19,8 +20,7 @@ const ACCOUNTS_PER_PAGE = 200;
 @Injectable()
 export class SessionExpirySweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SessionExpirySweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: RepeatingTask;
   private stopped = false;
 
   constructor(
@@ -29,16 +29,25 @@ export class SessionExpirySweeper implements OnApplicationBootstrap, OnModuleDes
     private readonly accounts: AccountStore,
     private readonly sessions: SessionStore,
     private readonly revocations: RevocationsService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.next();
+  ) {
+    this.task = new RepeatingTask(
+      'session expiry sweep',
+      () => this.config.SESSION_EXPIRY_SWEEP_SECONDS * 1000,
+      async () => {
+        const ended = await this.sweep();
+        if (ended > 0) this.logger.log(`signed out ${ended} session(s) that reached their end`);
+      },
+      this.logger,
+    );
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    return this.task.stop();
   }
 
   /** Signs out every session past its end now; resolves with how many. Also what the timer runs. */
@@ -61,19 +70,4 @@ export class SessionExpirySweeper implements OnApplicationBootstrap, OnModuleDes
     });
   }
 
-  private next(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweep()
-        .then((ended) => {
-          if (ended > 0) this.logger.log(`signed out ${ended} session(s) that reached their end`);
-        })
-        .catch((error: unknown) => this.logger.warn(`session expiry sweep failed; next one retries: ${(error as Error).message}`))
-        .finally(() => {
-          this.running = undefined;
-          this.next();
-        });
-    }, this.config.SESSION_EXPIRY_SWEEP_SECONDS * 1000);
-    this.timer.unref();
-  }
 }

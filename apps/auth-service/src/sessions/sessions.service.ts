@@ -146,7 +146,7 @@ export class SessionsService {
       const refreshToken = await this.refreshTokens.issue(session.id, now);
       const idleSeconds = this.lifetimeOf(session.deviceType).idleSeconds;
       await this.sessions.touch(session.id, now, earliest(addSeconds(now, idleSeconds), session.absoluteExpiresAt));
-      const profile = session.profileId ? (await this.accounts.profilesOf(account.id)).find((p) => p.id === session.profileId) : undefined;
+      const profile = session.profileId ? await this.accounts.profileOf(account.id, session.profileId) : null;
       const { accessToken, expiresIn } = await this.tokens.issue(
         {
           accountId: account.id,

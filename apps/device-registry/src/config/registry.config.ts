@@ -1,5 +1,5 @@
 import { IsInt, IsString, Max, Min } from 'class-validator';
-import { packagedGeoIpDatabases } from '@signoff/geoip';
+import { geoIpDatabaseSetting, packagedGeoIpDatabases } from '@signoff/geoip';
 import { CommonConfig, loadConfig } from '@signoff/service-kit';
 
 /**
@@ -40,11 +40,11 @@ export class RegistryConfig extends CommonConfig {
 }
 
 /**
- * `loadConfig`, except that an empty `GEOIP_DATABASE_PATH` is kept as empty (GeoIP off) instead
- * of meaning "unset": switching lookups off must not need a file path to point at.
+ * `loadConfig`, except that `GEOIP_DATABASE_PATH` is read by `geoIpDatabaseSetting` (as in
+ * auth-service): empty means lookups off, not "unset".
  */
 export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
   const config = loadConfig(RegistryConfig, env);
-  if (env.GEOIP_DATABASE_PATH?.trim() === '') config.GEOIP_DATABASE_PATH = '';
+  config.GEOIP_DATABASE_PATH = geoIpDatabaseSetting(env);
   return config;
 }

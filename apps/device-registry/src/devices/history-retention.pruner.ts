@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { RepeatingTask } from '@signoff/service-kit';
 import { RegistryConfig } from '../config/registry.config';
 import { DeviceHistoryRepository } from './device-history.repository';
 
@@ -10,7 +11,7 @@ const BATCH = 5_000;
 @Injectable()
 export class HistoryRetentionPruner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(HistoryRetentionPruner.name);
-  private timer?: NodeJS.Timeout;
+  private readonly task = new RepeatingTask('pruning device history', () => PRUNE_EVERY_MS, () => this.pruneNow(), this.logger);
 
   constructor(
     private readonly history: DeviceHistoryRepository,
@@ -18,28 +19,23 @@ export class HistoryRetentionPruner implements OnApplicationBootstrap, OnModuleD
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.pruneNow(), PRUNE_EVERY_MS);
-    this.timer.unref();
+    this.task.start();
   }
 
-  onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Deletes everything past retention, batch by batch; how many entries went. */
   async pruneNow(now = Date.now()): Promise<number> {
     const before = new Date(now - this.config.HISTORY_RETENTION_DAYS * 86_400_000);
     let removed = 0;
-    try {
-      for (;;) {
-        const batch = await this.history.prune(before, BATCH);
-        removed += batch;
-        if (batch < BATCH) break;
-      }
-      if (removed > 0) this.logger.log(`deleted ${removed} history entries older than ${before.toISOString()}`);
-    } catch (error) {
-      this.logger.warn(`pruning device history failed (the next run retries): ${(error as Error).message}`);
+    for (;;) {
+      const batch = await this.history.prune(before, BATCH);
+      removed += batch;
+      if (batch < BATCH) break;
     }
+    if (removed > 0) this.logger.log(`deleted ${removed} history entries older than ${before.toISOString()}`);
     return removed;
   }
 }

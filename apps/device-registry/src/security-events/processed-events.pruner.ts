@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { RepeatingTask } from '@signoff/service-kit';
 import { RegistryConfig } from '../config/registry.config';
 import { ProcessedEvents } from './processed-events';
 
@@ -10,7 +11,7 @@ const MARGIN_MS = 60 * 60_000;
 @Injectable()
 export class ProcessedEventsPruner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ProcessedEventsPruner.name);
-  private timer?: NodeJS.Timeout;
+  private readonly task = new RepeatingTask('pruning processed events', () => PRUNE_EVERY_MS, () => this.pruneNow(), this.logger);
 
   constructor(
     private readonly processed: ProcessedEvents,
@@ -18,22 +19,16 @@ export class ProcessedEventsPruner implements OnApplicationBootstrap, OnModuleDe
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.pruneNow(), PRUNE_EVERY_MS);
-    this.timer.unref();
+    this.task.start();
   }
 
-  onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   async pruneNow(now = Date.now()): Promise<number> {
-    try {
-      const removed = await this.processed.prune(new Date(now - this.config.SECURITY_STREAM_MAX_AGE_SECONDS * 1_000 - MARGIN_MS));
-      if (removed > 0) this.logger.log(`forgot ${removed} processed event id(s) the broker can no longer redeliver`);
-      return removed;
-    } catch (error) {
-      this.logger.warn(`pruning processed events failed: ${(error as Error).message}`);
-      return 0;
-    }
+    const removed = await this.processed.prune(new Date(now - this.config.SECURITY_STREAM_MAX_AGE_SECONDS * 1_000 - MARGIN_MS));
+    if (removed > 0) this.logger.log(`forgot ${removed} processed event id(s) the broker can no longer redeliver`);
+    return removed;
   }
 }

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { DownloadLicence, IssueDownloadRequest, ListDownloadsReply, Plan, PLANS, Principal, RpcSubject, SignoffError } from '@signoff/contracts';
+import { DownloadLicence, IssueDownloadRequest, ListDownloadsReply, Principal, RpcSubject, SignoffError } from '@signoff/contracts';
 import { RpcClient } from '@signoff/service-kit';
 import { PickType } from '@nestjs/swagger';
 import { AccountManagement } from '../auth/account-management.decorator';
-import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { CurrentPrincipal, planOf } from '../auth/current-principal.decorator';
 import { checkDeviceId } from '../devices/device-id';
 import { RPC_CLIENT } from '../infrastructure/tokens';
 
@@ -23,8 +23,13 @@ export class DownloadsHttpController {
   @Post('downloads')
   @HttpCode(201)
   download(@CurrentPrincipal() principal: Principal, @Body() body: DownloadBody): Promise<DownloadLicence> {
-    const plan: Plan = (PLANS as readonly string[]).includes(principal.plan) ? (principal.plan as Plan) : 'basic';
-    return this.rpc.call(RpcSubject.issueDownload, { accountId: principal.accountId, deviceId: principal.deviceId, sessionId: principal.sessionId, plan, titleId: body.titleId });
+    return this.rpc.call(RpcSubject.issueDownload, {
+      accountId: principal.accountId,
+      deviceId: principal.deviceId,
+      sessionId: principal.sessionId,
+      plan: planOf(principal),
+      titleId: body.titleId,
+    });
   }
 
   /** This device's live licences: what it may keep on disk. */

@@ -2,8 +2,6 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
   DevicePlaybackState,
   NoticeSubject,
-  Plan,
-  PLANS,
   Principal,
   RedisKey,
   SignoffError,
@@ -14,6 +12,7 @@ import Redis from 'ioredis';
 import { NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';
 import { NATS_CONNECTION, NATS_NAMESPACE, REDIS } from '../infrastructure/tokens';
+import { planOf } from '../auth/current-principal.decorator';
 import { AppliedRevocation, RevocationFeed } from '../security-events/revocation-feed.service';
 import { PlaybackConfig } from './playback.config';
 import { HEARTBEAT, START_PLAYBACK } from './playback-scripts';
@@ -53,7 +52,7 @@ export class PlaybackService implements OnModuleInit {
     const playbackId = randomUUID();
     const now = Date.now();
     const ttl = this.config.PLAYBACK_HEARTBEAT_TIMEOUT_SECONDS;
-    const plan: Plan = (PLANS as readonly string[]).includes(principal.plan) ? (principal.plan as Plan) : 'basic';
+    const plan = planOf(principal);
     const state: DevicePlaybackState = { playbackId, titleId, state: 'playing', positionMs: 0, at: new Date(now).toISOString() };
     const admitted = await this.guard(() =>
       this.redis.startPlayback(

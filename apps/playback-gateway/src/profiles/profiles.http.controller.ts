@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, ParseU
 import { CreateProfileReply, ListProfilesReply, Principal, RpcSubject, SelectProfileReply, SignoffError } from '@signoff/contracts';
 import { RpcClient } from '@signoff/service-kit';
 import { AccountManagement } from '../auth/account-management.decorator';
-import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { CurrentPrincipal, sessionRefOf } from '../auth/current-principal.decorator';
 import { RPC_CLIENT } from '../infrastructure/tokens';
 import { CreateProfileBody, RenameProfileBody } from './profiles.dto';
 
@@ -19,28 +19,28 @@ export class ProfilesHttpController {
 
   @Get()
   list(@CurrentPrincipal() principal: Principal): Promise<ListProfilesReply> {
-    return this.rpc.call(RpcSubject.listProfiles, ref(principal));
+    return this.rpc.call(RpcSubject.listProfiles, sessionRefOf(principal));
   }
 
   @AccountManagement()
   @Post()
   @HttpCode(201)
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateProfileBody): Promise<CreateProfileReply> {
-    return this.rpc.call(RpcSubject.createProfile, { ...ref(principal), name: body.name, kids: body.kids ?? false });
+    return this.rpc.call(RpcSubject.createProfile, { ...sessionRefOf(principal), name: body.name, kids: body.kids ?? false });
   }
 
   @AccountManagement()
   @Patch(':profileId')
   @HttpCode(204)
   async rename(@CurrentPrincipal() principal: Principal, @Param('profileId', profileIdPipe) profileId: string, @Body() body: RenameProfileBody): Promise<void> {
-    await this.rpc.call(RpcSubject.renameProfile, { ...ref(principal), profileId, name: body.name });
+    await this.rpc.call(RpcSubject.renameProfile, { ...sessionRefOf(principal), profileId, name: body.name });
   }
 
   @AccountManagement()
   @Delete(':profileId')
   @HttpCode(204)
   async delete(@CurrentPrincipal() principal: Principal, @Param('profileId', profileIdPipe) profileId: string): Promise<void> {
-    await this.rpc.call(RpcSubject.deleteProfile, { ...ref(principal), profileId });
+    await this.rpc.call(RpcSubject.deleteProfile, { ...sessionRefOf(principal), profileId });
   }
 
   /** 200 with a new access token carrying the profile (the refresh token stays as it is). */
@@ -54,10 +54,6 @@ export class ProfilesHttpController {
     if (reauthToken !== undefined && (reauthToken.length === 0 || reauthToken.length > 512)) {
       throw new SignoffError('VALIDATION_FAILED', 'X-Reauth-Token is not a reauth token');
     }
-    return this.rpc.call(RpcSubject.selectProfile, { ...ref(principal), profileId, ...(reauthToken ? { reauthToken } : {}) });
+    return this.rpc.call(RpcSubject.selectProfile, { ...sessionRefOf(principal), profileId, ...(reauthToken ? { reauthToken } : {}) });
   }
-}
-
-function ref(principal: Principal): { accountId: string; sessionId: string } {
-  return { accountId: principal.accountId, sessionId: principal.sessionId };
 }

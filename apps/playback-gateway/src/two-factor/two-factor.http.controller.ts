@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Post } from '
 import { Principal, RecoveryCodesReply, RpcSubject, TwoFactorStatusReply } from '@signoff/contracts';
 import { RpcClient } from '@signoff/service-kit';
 import { AccountManagement } from '../auth/account-management.decorator';
-import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { CurrentPrincipal, sessionRefOf } from '../auth/current-principal.decorator';
 import { requireReauthToken } from '../auth/reauth-token';
 import { RPC_CLIENT } from '../infrastructure/tokens';
 import { Throttle } from '../throttling/throttle.service';
@@ -25,14 +25,14 @@ export class TwoFactorHttpController {
 
   @Get('account/two-factor')
   async status(@CurrentPrincipal() principal: Principal): Promise<TwoFactorStatusReply> {
-    return this.rpc.call(RpcSubject.getTwoFactorStatus, ref(principal));
+    return this.rpc.call(RpcSubject.getTwoFactorStatus, sessionRefOf(principal));
   }
 
   @Post('account/two-factor')
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
   async enrol(@CurrentPrincipal() principal: Principal, @Headers('x-reauth-token') reauthToken: string | undefined): Promise<TwoFactorEnrolmentResponse> {
-    const reply = await this.rpc.call(RpcSubject.beginTwoFactorEnrolment, { ...ref(principal), reauthToken: requireReauthToken(reauthToken) });
+    const reply = await this.rpc.call(RpcSubject.beginTwoFactorEnrolment, { ...sessionRefOf(principal), reauthToken: requireReauthToken(reauthToken) });
     return { otpauthUri: reply.otpauthUri, qrCodeSvg: await qrCodeSvg(reply.otpauthUri), secret: reply.secret };
   }
 
@@ -41,7 +41,7 @@ export class TwoFactorHttpController {
   @Header('Cache-Control', 'no-store')
   async confirm(@CurrentPrincipal() principal: Principal, @Body() body: ConfirmTwoFactorBody): Promise<RecoveryCodesReply> {
     const admission = await this.throttle.stepUp(principal.accountId, principal.sessionId);
-    const reply = await this.rpc.call(RpcSubject.confirmTwoFactor, { ...ref(principal), code: body.code });
+    const reply = await this.rpc.call(RpcSubject.confirmTwoFactor, { ...sessionRefOf(principal), code: body.code });
     await admission.succeeded();
     return reply;
   }
@@ -51,7 +51,7 @@ export class TwoFactorHttpController {
   async disable(@CurrentPrincipal() principal: Principal, @Headers('x-reauth-token') reauthToken: string | undefined, @Body() body: DisableTwoFactorBody): Promise<void> {
     const reauth = requireReauthToken(reauthToken);
     const admission = await this.throttle.stepUp(principal.accountId, principal.sessionId);
-    await this.rpc.call(RpcSubject.disableTwoFactor, { ...ref(principal), reauthToken: reauth, code: body.code });
+    await this.rpc.call(RpcSubject.disableTwoFactor, { ...sessionRefOf(principal), reauthToken: reauth, code: body.code });
     await admission.succeeded();
   }
 
@@ -59,11 +59,6 @@ export class TwoFactorHttpController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async regenerateRecoveryCodes(@CurrentPrincipal() principal: Principal, @Headers('x-reauth-token') reauthToken: string | undefined): Promise<RecoveryCodesReply> {
-    return this.rpc.call(RpcSubject.regenerateRecoveryCodes, { ...ref(principal), reauthToken: requireReauthToken(reauthToken) });
+    return this.rpc.call(RpcSubject.regenerateRecoveryCodes, { ...sessionRefOf(principal), reauthToken: requireReauthToken(reauthToken) });
   }
 }
-
-function ref(principal: Principal): { accountId: string; sessionId: string } {
-  return { accountId: principal.accountId, sessionId: principal.sessionId };
-}
-
