@@ -3,7 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, HttpExceptionFilter } from '@signoff/service-kit';
+import cookieParser from 'cookie-parser';
 import { Logger as PinoLogger } from 'nestjs-pino';
+import { mountAccountPage } from './account-page/account-page.static';
 import { GatewayModule } from './app.module';
 import { GatewayConfig } from './config/gateway.config';
 import { trustProxySetting } from './config/trusted-proxies';
@@ -19,6 +21,9 @@ export async function startGateway(config: GatewayConfig): Promise<INestApplicat
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUSTED_PROXIES));
   app.useBodyParser('json', { limit: config.MAX_BODY_BYTES, strict: true });
+  // Only the account page's refresh cookie is read (see RefreshCookieInterceptor).
+  app.use(cookieParser());
+  mountAccountPage(app, config.ACCOUNT_PAGE_DIR);
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   // Only the signals that mean "stop": Nest's default list includes SIGUSR2 and others.

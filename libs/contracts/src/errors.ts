@@ -28,6 +28,8 @@ export const ERROR_STATUS = {
   /** Two-factor sign-in: the code (TOTP or recovery code) is wrong, expired or already used. */
   INVALID_OTP: 401,
   PROFILE_NOT_ALLOWED: 403,
+  /** The account page's cookie routes: the request came from another site (or lacked the page's marker header). */
+  CROSS_SITE_REQUEST: 403,
   /** Password reset: the emailed token is unknown, used, superseded or expired (one answer for all). */
   RESET_TOKEN_INVALID: 400,
   /** Sign-in alert: the "this wasn't me" token is unknown, used or expired (one answer for all). */

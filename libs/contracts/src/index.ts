@@ -26,3 +26,4 @@ export * from './rpc/downloads.rpc';
 export * from './rpc/rpc-map';
 export * from './validate';
 export * from './redis-keys';
+export * from './account-page';

@@ -6,3 +6,4 @@ export * from './free-port';
 export * from './child-servers';
 export * from './tcp-proxy';
 export * from './smtp-sink';
+export * from './browser';

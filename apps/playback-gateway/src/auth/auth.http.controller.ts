@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, UseInterceptors } from '@nestjs/common';
 import {
   CreateAccountReply,
   CreateAccountRequest,
@@ -13,6 +13,7 @@ import {
 } from '@signoff/contracts';
 import { Public, RpcClient } from '@signoff/service-kit';
 import type { Request } from 'express';
+import { RefreshCookieInterceptor } from '../account-page/refresh-cookie.interceptor';
 import { ProgressReporter } from '../device-channel/progress-reporter.service';
 import { clientAddress } from '../infrastructure/client-address';
 import { RPC_CLIENT } from '../infrastructure/tokens';
@@ -45,6 +46,7 @@ export class AuthHttpController {
 
   @Public()
   @Post('auth/login')
+  @UseInterceptors(RefreshCookieInterceptor)
   @HttpCode(200)
   async login(@Body() body: LoginBody, @Req() request: Request): Promise<TokenPair> {
     const userAgent = request.headers['user-agent'];
@@ -62,6 +64,7 @@ export class AuthHttpController {
 
   @Public()
   @Post('auth/refresh')
+  @UseInterceptors(RefreshCookieInterceptor)
   @HttpCode(200)
   async refresh(@Body() body: RefreshRequest): Promise<TokenPair> {
     try {
@@ -79,6 +82,7 @@ export class AuthHttpController {
   }
 
   @Post('auth/logout')
+  @UseInterceptors(RefreshCookieInterceptor)
   @HttpCode(204)
   async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
     await this.rpc.call(RpcSubject.logout, { accountId: principal.accountId, sessionId: principal.sessionId });

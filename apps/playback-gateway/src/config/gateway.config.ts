@@ -33,6 +33,10 @@ export class GatewayConfig extends CommonConfig {
   @IsTrustedProxyList()
   TRUSTED_PROXIES = '';
 
+  /** The built account page (`npx nx build account-web`), served at /account; relative to the working directory. */
+  @IsString()
+  ACCOUNT_PAGE_DIR = 'dist/apps/account-web';
+
   /** Browser origins allowed to open the device WebSocket (comma-separated); devices send none. */
   @IsString()
   ALLOWED_ORIGINS = '';

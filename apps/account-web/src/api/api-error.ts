@@ -1,0 +1,26 @@
+/** An error the API answered (`{error:{code,message}}`), or a network failure (`code` NETWORK). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { attemptsLeft?: number; retryAfterSeconds?: number | null; logout?: { revocationId: string } } = {},
+  ) {
+    super(message);
+  }
+
+  /** The session behind this page is over: sign in again. */
+  get endsSession(): boolean {
+    return ['SESSION_REVOKED', 'REFRESH_TOKEN_REUSED', 'REFRESH_TOKEN_INVALID', 'SESSION_EXPIRED'].includes(this.code);
+  }
+}
+
+export async function apiErrorOf(response: Response): Promise<ApiError> {
+  const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string; attemptsLeft?: number }; logout?: { revocationId: string } } | null;
+  const retryAfter = response.headers.get('retry-after');
+  return new ApiError(response.status, body?.error?.code ?? `HTTP_${response.status}`, body?.error?.message ?? response.statusText, {
+    attemptsLeft: body?.error?.attemptsLeft,
+    retryAfterSeconds: retryAfter ? Number(retryAfter) : null,
+    logout: body?.logout,
+  });
+}

@@ -1,0 +1,18 @@
+/**
+ * What the account page (apps/account-web) and the gateway agree on. The page marks each of its
+ * requests with `clientHeader`; for such requests the gateway keeps the refresh token in an
+ * HttpOnly cookie sent only to the refresh route, never in a body the page's script could read.
+ */
+export const ACCOUNT_PAGE = {
+  /** Where the gateway serves the page. */
+  path: '/account',
+  /**
+   * A custom header: a cross-site page cannot send it without a CORS preflight, which the gateway
+   * never approves, so its presence alone proves the request came from a same-origin script.
+   */
+  clientHeader: 'x-signoff-client',
+  clientName: 'account-page',
+  refreshCookie: 'signoff_refresh',
+  /** The only path the refresh cookie is sent to (login, refresh and logout set or clear it). */
+  refreshCookiePath: '/v1/auth/refresh',
+} as const;
