@@ -5,6 +5,7 @@
  */
 import { ensureDatabase, Stack } from '@signoff/stack';
 import { resolve } from 'node:path';
+import { runAccountPageDemo } from './account-page-demo';
 import { runDemo } from './demo';
 
 const env = process.env;
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
       '',
       'Signoff is running.',
       ...stack.gateways.map((g) => `  gateway ${g.name}: ${g.url}  (API /v1, WebSocket /v1/connect, docs ${g.url}/docs, health ${g.url}/health/ready)`),
+      `  account page: ${stack.gateways[0].url.replace('127.0.0.1', 'localhost')}/account`,
       `  auth-service health: http://127.0.0.1:${env.AUTH_HTTP_PORT ?? 3101}/health/ready`,
       `  device-registry health: http://127.0.0.1:${env.REGISTRY_HTTP_PORT ?? 3102}/health/ready`,
       '',
@@ -56,6 +58,9 @@ async function main(): Promise<void> {
     // restarts within the hour), say why and keep the stack running.
     await runDemo(stack.gateways.map((g) => g.url)).catch((error: unknown) =>
       console.log(`  demo: skipped (${error instanceof Error ? error.message : String(error)})`),
+    );
+    await runAccountPageDemo(stack.gateways.map((g) => g.url)).catch((error: unknown) =>
+      console.log(`  account page demo: skipped (${error instanceof Error ? error.message : String(error)})`),
     );
   }
   console.log('Press Ctrl-C to stop.');

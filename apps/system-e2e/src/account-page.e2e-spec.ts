@@ -1,5 +1,6 @@
 import { DeviceClient } from '@signoff/device-client';
-import { expectEventually, launchChromium } from '@signoff/testing';
+import { expectEventually, launchChromium, SmtpSink } from '@signoff/testing';
+import { Secret, TOTP } from 'otpauth';
 import type { Browser } from 'playwright-core';
 import { AccountPageDriver } from './support/account-page';
 import { http, TestStack } from './support/test-stack';
@@ -14,10 +15,17 @@ const XSS_NAME = '<img src=x onerror=alert(1)>';
 describe('account page in a real browser', () => {
   let stack: TestStack;
   let browser: Browser;
+  let smtp: SmtpSink;
   const pages: AccountPageDriver[] = [];
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([TestStack.start({ gateways: 2 }), launchChromium()]);
+    smtp = await SmtpSink.start();
+    [stack, browser] = await Promise.all([TestStack.start({
+        gateways: 2,
+        // One account per test, all from this machine's address.
+        env: { THROTTLE_SIGN_UP_PER_ADDRESS: '100' },
+        authEnv: { SMTP_URL: smtp.url, MAIL_POLL_MS: '100' },
+      }), launchChromium()]);
   }, 120_000);
 
   afterEach(async () => {
@@ -30,7 +38,8 @@ describe('account page in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await stack?.stop();
-  });
+    await smtp?.close();
+  }, 60_000);
 
   async function openPage(viewport?: { width: number; height: number }): Promise<AccountPageDriver> {
     const page = await AccountPageDriver.open(browser, stack.gateway(0), viewport);
@@ -160,6 +169,77 @@ describe('account page in a real browser', () => {
     // This browser stayed signed in to watch; its own row says so.
     await expect(page.row('living-room-tv').getByTestId('device-status').textContent()).resolves.toBe('Signed out');
     await expect(page.page.locator('li.device.current').getAttribute('data-status')).resolves.not.toBe('signed_out');
+  });
+
+  it('signs out of all devices with a code from the mail instead of the password', async () => {
+    const { holder, tv, phone } = await household();
+    const page = await openPage();
+    await page.signIn(holder.email, holder.password);
+    await page.page.getByTestId('sign-out-all').click();
+    const dialog = page.page.getByTestId('confirm-sign-out-all');
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await dialog.getByRole('button', { name: 'Email me a code instead' }).click();
+    await dialog.getByLabel('Code from the email').waitFor();
+    await expect(dialog.getByTestId('step-up-error').textContent()).resolves.toMatch(/We sent a code to h•+@signoff\.test/);
+    const mail = await expectEventually(() => {
+      const [found] = smtp.to(holder.email, /^Your Signoff verification code$/);
+      if (!found) throw new Error('no code mail yet');
+      return found;
+    });
+    const code = /^\s+(\d{6})$/m.exec(mail.text)?.[1] ?? '';
+    // A wrong code first: refused, with the tries left, nothing signed out.
+    await dialog.getByLabel('Code from the email').fill(code === '000000' ? '111111' : '000000');
+    await dialog.getByRole('button', { name: 'Sign out of all devices' }).click();
+    await expectEventually(async () => expect(await dialog.getByTestId('step-up-error').textContent()).toContain('4 tries left'), { timeoutMs: 5_000 });
+    expect(tv.isSignedIn && phone.isSignedIn).toBe(true);
+
+    const closed = Promise.all([tv.closed(), phone.closed()]);
+    await dialog.getByLabel('Code from the email').fill(code);
+    await dialog.getByRole('button', { name: 'Sign out of all devices' }).click();
+    await expect(closed).resolves.toEqual([{ code: 4001 }, { code: 4001 }]);
+    await page.waitForProgressState('living-room-tv', 'acknowledged');
+  });
+
+  it('signs in with the authenticator code when the account uses two-step verification', async () => {
+    const holder = await stack.signUp();
+    const phone = stack.device(1, { id: 'phone-2fa', type: 'phone', name: 'Phone' });
+    await phone.signIn(holder.email, holder.password);
+    const { reauthToken } = await phone.request<{ reauthToken: string }>('POST', '/v1/auth/step-up', { password: holder.password });
+    const { secret } = await phone.request<{ secret: string }>('POST', '/v1/account/two-factor', undefined, { 'X-Reauth-Token': reauthToken });
+    const codeAt = (steps: number): string => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + steps * 30_000 });
+    await phone.request('POST', '/v1/account/two-factor/confirm', { code: codeAt(-1) });
+
+    const page = await openPage();
+    await page.page.getByLabel('Email').fill(holder.email);
+    await page.page.getByLabel('Password', { exact: true }).fill(holder.password);
+    await page.page.getByRole('button', { name: 'Sign in' }).click();
+    const codeField = page.page.getByLabel('Code from your authenticator app');
+    await codeField.waitFor();
+    await page.screenshot('14-two-step-sign-in');
+    await codeField.fill(codeAt(0));
+    await page.page.getByRole('button', { name: 'Sign in' }).click();
+    await page.row('phone-2fa').waitFor();
+  });
+
+  it('changes the password and, as ticked by default, signs every other device out', async () => {
+    const { holder, tv, phone } = await household();
+    const page = await openPage();
+    await page.signIn(holder.email, holder.password);
+    await expect(page.page.getByLabel('Sign out of every other device (recommended)').isChecked()).resolves.toBe(true);
+    const newPassword = `${holder.password}-new`;
+    await page.page.getByLabel('Current password').fill(holder.password);
+    await page.page.getByLabel('New password', { exact: true }).fill(newPassword);
+    await page.page.getByLabel('New password again').fill(newPassword);
+    const closed = Promise.all([tv.closed(), phone.closed()]);
+    await page.page.getByRole('button', { name: 'Change password' }).click();
+    await expect(closed).resolves.toEqual([{ code: 4001 }, { code: 4001 }]);
+    await expectEventually(async () => expect(await page.page.getByTestId('password-message').textContent()).toContain('Password changed'), { timeoutMs: 5_000 });
+    await page.waitForProgressState('living-room-tv', 'acknowledged');
+    await page.waitForRowStatus('phone-1', 'signed_out');
+    // This browser stays signed in; the new password works, the old one does not.
+    await page.page.reload();
+    await page.deviceList().waitFor();
+    expect((await http(stack.gateway(1), 'POST', '/v1/auth/login', { body: { email: holder.email, password: holder.password, device: { id: 'x', type: 'tv', name: 'x' } } })).status).toBe(401);
   });
 
   it('shows a device named like markup as text', async () => {

@@ -16,11 +16,14 @@ export interface FollowedSignOut {
 export function deviceRow(device: DeviceView, followed: FollowedSignOut | undefined, onSignOut: (device: DeviceView) => void): HTMLLIElement {
   const signedOut = device.status === 'signed_out';
   const offline = device.status === 'offline' || device.status === 'logout_pending';
-  const statusText = followed && !signedOut ? progressLabel(followed.state, offline) : STATUS_LABEL[device.status];
+  // This browser has no control channel open, so presence calls it offline; it is plainly in use.
+  const inUseHere = device.current && (device.status === 'offline' || device.status === 'online');
+  const statusText = followed && !signedOut ? progressLabel(followed.state, offline) : inUseHere ? 'In use now: this page' : STATUS_LABEL[device.status];
+  const pill = followed && !signedOut ? 'following' : inUseHere ? 'online' : device.status;
   const nameId = `device-name-${cssSafe(device.deviceId)}`;
   const details: Array<[string, string | null]> = [
     ['Type', DEVICE_TYPE_LABEL[device.type] ?? device.type],
-    ['System', [device.os, device.appVersion ? `app ${device.appVersion}` : null].filter(Boolean).join(' · ') || null],
+    ['System', [device.os, device.appVersion].filter(Boolean).join(' · ') || null],
     ['Location', locationLabel(device.location)],
     ['Last profile', device.lastProfileName ?? null],
     ['Last watched', device.lastWatchedAt ? `${timeAgo(device.lastWatchedAt)}${device.lastWatchedTitleId ? ` (${device.lastWatchedTitleId})` : ''}` : null],
@@ -36,7 +39,7 @@ export function deviceRow(device: DeviceView, followed: FollowedSignOut | undefi
       'aria-labelledby': nameId,
     },
     h('div', { class: 'device-head' }, deviceIcon(device.type), h('h3', { class: 'device-name', id: nameId }, device.name), device.current ? h('span', { class: 'badge badge-current' }, 'This device') : null),
-    h('p', { class: `device-status status-pill pill-${followed && !signedOut ? 'following' : device.status}`, 'data-testid': 'device-status', role: 'status' }, statusText),
+    h('p', { class: `device-status status-pill pill-${pill}`, 'data-testid': 'device-status', role: 'status' }, statusText),
     h('dl', { class: 'device-details' }, ...details.filter(([, value]) => value !== null).flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value as string)])),
     !signedOut && !device.current && !followed
       ? h('button', { type: 'button', class: 'button button-secondary', 'aria-describedby': nameId, onclick: () => onSignOut(device) }, 'Sign out')
