@@ -41,7 +41,7 @@ export function deviceRow(device: DeviceView, followed: FollowedSignOut | undefi
     h('div', { class: 'device-head' }, deviceIcon(device.type), h('h3', { class: 'device-name', id: nameId }, device.name), device.current ? h('span', { class: 'badge badge-current' }, 'This device') : null),
     h('p', { class: `device-status status-pill pill-${pill}`, 'data-testid': 'device-status', role: 'status' }, statusText),
     h('dl', { class: 'device-details' }, ...details.filter(([, value]) => value !== null).flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value as string)])),
-    !signedOut && !device.current && !followed
+    !signedOut && device.status !== 'logout_pending' && !device.current && !followed
       ? h('button', { type: 'button', class: 'button button-secondary', 'aria-describedby': nameId, onclick: () => onSignOut(device) }, 'Sign out')
       : null,
   );
