@@ -13,6 +13,8 @@ export interface DeviceClientOptions {
   purgeDownloads?: () => Promise<void> | void;
   /** Refresh this long before the access token expires. */
   refreshMarginMs?: number;
+  /** Sent with every HTTP request (a User-Agent, or a test's X-Forwarded-For behind a trusted proxy). */
+  headers?: Record<string, string>;
 }
 
 /** What proves the holder is present for an account-wide action: one of the three. */
@@ -267,7 +269,7 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
   }
 
   private async send<T>(method: string, path: string, body: unknown, authorised: boolean, headers: Record<string, string>): Promise<T> {
-    const all: Record<string, string> = { ...headers };
+    const all: Record<string, string> = { ...this.options.headers, ...headers };
     if (body !== undefined) all['Content-Type'] = 'application/json';
     if (authorised) all.Authorization = `Bearer ${this.requireTokens().accessToken}`;
     const response = await fetch(`${this.options.baseUrl}${path}`, {
