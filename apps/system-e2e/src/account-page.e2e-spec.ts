@@ -121,9 +121,7 @@ describe('account page in a real browser', () => {
     const { holder, tv, phone } = await household();
     const page = await openPage();
     await page.signIn(holder.email, holder.password);
-    await page.page.getByTestId('sign-out-all').click();
-    const dialog = page.page.getByTestId('confirm-sign-out-all');
-    await dialog.getByRole('button', { name: 'Continue' }).click();
+    const dialog = await page.confirmSignOutAll();
     await dialog.getByLabel('Your password').fill('not-the-password');
     await dialog.getByRole('button', { name: 'Sign out of all devices' }).click();
     const error = dialog.getByTestId('step-up-error');
@@ -183,9 +181,7 @@ describe('account page in a real browser', () => {
     const { holder, tv, phone } = await household();
     const page = await openPage();
     await page.signIn(holder.email, holder.password);
-    await page.page.getByTestId('sign-out-all').click();
-    const dialog = page.page.getByTestId('confirm-sign-out-all');
-    await dialog.getByRole('button', { name: 'Continue' }).click();
+    const dialog = await page.confirmSignOutAll();
     await dialog.getByRole('button', { name: 'Email me a code instead' }).click();
     await dialog.getByLabel('Code from the email').waitFor();
     await expect(dialog.getByTestId('step-up-error').textContent()).resolves.toMatch(/We sent a code to h•+@signoff\.test/);

@@ -44,6 +44,14 @@ export class AccountPageDriver {
     await this.deviceList().waitFor();
   }
 
+  /** Opens "Sign out of all devices" and passes its confirmation; returns the dialog, now asking who you are. */
+  async confirmSignOutAll(): Promise<Locator> {
+    await this.page.getByTestId('sign-out-all').click();
+    const dialog = this.page.getByTestId('confirm-sign-out-all');
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    return dialog;
+  }
+
   deviceList(): Locator {
     return this.page.getByTestId('device-list');
   }
