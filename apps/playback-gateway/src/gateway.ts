@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ACCOUNT_PAGE } from '@signoff/contracts';
 import { createValidationPipe, HttpExceptionFilter } from '@signoff/service-kit';
 import cookieParser from 'cookie-parser';
 import { Logger as PinoLogger } from 'nestjs-pino';
@@ -21,8 +22,9 @@ export async function startGateway(config: GatewayConfig): Promise<INestApplicat
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUSTED_PROXIES));
   app.useBodyParser('json', { limit: config.MAX_BODY_BYTES, strict: true });
-  // Only the account page's refresh cookie is read (see RefreshCookieInterceptor).
-  app.use(cookieParser());
+  // The account page's refresh cookie is scoped to the refresh route: parse cookies there only,
+  // not on every API request (see RefreshCookieInterceptor).
+  app.use(ACCOUNT_PAGE.refreshCookiePath, cookieParser());
   mountAccountPage(app, config.ACCOUNT_PAGE_DIR);
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());

@@ -93,7 +93,7 @@ describe('account page in a real browser', () => {
     expect(tvRow).toContain('title-night-train');
     await expect(page.row('tablet-1').getByTestId('device-status').textContent()).resolves.toBe('Offline');
     await expect(page.page.locator('li.device.current .badge-current').textContent()).resolves.toBe('This device');
-    await expect(page.page.getByText('IP Geolocation by DB-IP')).toBeTruthy();
+    await expect(page.page.getByRole('link', { name: 'IP Geolocation by DB-IP' }).getAttribute('href')).resolves.toBe('https://db-ip.com');
     await page.screenshot('02-devices');
 
     // Sign the phone out: the confirmation names it, then its channel closes with 4001.

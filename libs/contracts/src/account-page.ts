@@ -16,3 +16,9 @@ export const ACCOUNT_PAGE = {
   /** The only path the refresh cookie is sent to (login, refresh and logout set or clear it). */
   refreshCookiePath: '/v1/auth/refresh',
 } as const;
+
+/**
+ * Refresh failures after which the session is over for good: the page must sign in again, and
+ * the gateway clears the refresh cookie. (Error codes, listed with their statuses in errors.ts.)
+ */
+export const SESSION_ENDING_ERRORS: readonly string[] = ['SESSION_REVOKED', 'REFRESH_TOKEN_REUSED', 'REFRESH_TOKEN_INVALID', 'SESSION_EXPIRED'];

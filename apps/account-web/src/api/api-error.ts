@@ -1,3 +1,5 @@
+import { SESSION_ENDING_ERRORS } from '@signoff/contracts';
+
 /** An error the API answered (`{error:{code,message}}`), or a network failure (`code` NETWORK). */
 export class ApiError extends Error {
   constructor(
@@ -11,7 +13,7 @@ export class ApiError extends Error {
 
   /** The session behind this page is over: sign in again. */
   get endsSession(): boolean {
-    return ['SESSION_REVOKED', 'REFRESH_TOKEN_REUSED', 'REFRESH_TOKEN_INVALID', 'SESSION_EXPIRED'].includes(this.code);
+    return SESSION_ENDING_ERRORS.includes(this.code);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Child, h } from './dom';
+import { Child, h, replaceChildren } from './dom';
 
 /**
  * A modal built on <dialog>: the browser traps focus inside, Escape cancels, and focus returns
@@ -22,7 +22,7 @@ export class Dialog {
   }
 
   show(...children: Child[]): this {
-    this.body.replaceChildren(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'object' ? c : String(c))));
+    replaceChildren(this.body, ...children);
     if (!this.element.open) this.element.showModal();
     const first = this.body.querySelector<HTMLElement>('[autofocus], input, button');
     first?.focus();

@@ -17,7 +17,6 @@ export class ProgressPanel {
   private readonly startedAt = Date.now();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
-  private lastError: string | null = null;
 
   constructor(
     private readonly api: ApiClient,
@@ -40,7 +39,6 @@ export class ProgressPanel {
     let nextInMs = 500;
     try {
       const progress = await this.api.progress(this.revocationId);
-      this.lastError = null;
       const done = this.render(progress);
       if (done) {
         this.element.setAttribute('aria-busy', 'false');
@@ -51,9 +49,8 @@ export class ProgressPanel {
       }
     } catch (error) {
       if (error instanceof ApiError && error.endsSession) return;
-      // The sign-out itself is recorded; only our view of it is late.
-      this.lastError = 'We lost track of the progress for a moment. The sign-out is recorded and carries on; retrying…';
-      this.renderError();
+      // The sign-out itself is recorded; only our view of it is late. The next reading replaces this.
+      this.showLostTrack();
       nextInMs = 2_000;
     }
     this.timer = setTimeout(() => void this.poll(), nextInMs);
@@ -93,7 +90,6 @@ export class ProgressPanel {
             "Some devices haven't confirmed yet. Their access already ended, so they can't play anything, but if one still looks signed in, change your password below: that signs every device out again.",
           )
         : null,
-      this.lastError ? h('p', { class: 'notice notice-error', role: 'alert' }, this.lastError) : null,
       h(
         'ol',
         { class: 'progress-list' },
@@ -110,11 +106,11 @@ export class ProgressPanel {
     return done;
   }
 
-  private renderError(): void {
-    const existing = this.element.querySelector('.progress-error');
-    const message = h('p', { class: 'notice notice-error progress-error', role: 'alert' }, this.lastError ?? '');
-    if (existing) existing.replaceWith(message);
-    else this.element.appendChild(message);
+  private showLostTrack(): void {
+    if (this.element.querySelector('.progress-error')) return;
+    this.element.appendChild(
+      h('p', { class: 'notice notice-error progress-error', role: 'alert' }, 'We lost track of the progress for a moment. The sign-out is recorded and carries on; retrying…'),
+    );
   }
 }
 

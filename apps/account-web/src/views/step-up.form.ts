@@ -37,7 +37,7 @@ export function stepUpForm(api: ApiClient, options: { submitLabel: string; intro
 
   const form = h(
     'form',
-    { class: 'step-up', novalidate: false },
+    { class: 'step-up' },
     h('p', {}, options.intro),
     passwordField,
     codeField,

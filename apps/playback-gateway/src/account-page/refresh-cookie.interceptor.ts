@@ -1,11 +1,8 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { ACCOUNT_PAGE, REFRESH_LIFETIMES, SignoffError } from '@signoff/contracts';
+import { ACCOUNT_PAGE, REFRESH_LIFETIMES, SESSION_ENDING_ERRORS, SignoffError } from '@signoff/contracts';
 import type { CookieOptions, Request, Response } from 'express';
 import { catchError, map, Observable, throwError } from 'rxjs';
 import { isAccountPageRequest, requireSameOriginPage } from './page-request';
-
-/** Refresh failures after which the cookie is worthless: the page must sign in again. */
-const COOKIE_ENDING_ERRORS = new Set(['SESSION_REVOKED', 'REFRESH_TOKEN_REUSED', 'REFRESH_TOKEN_INVALID', 'SESSION_EXPIRED']);
 
 const COOKIE: CookieOptions = {
   httpOnly: true,
@@ -16,7 +13,7 @@ const COOKIE: CookieOptions = {
 };
 
 /**
- * On the routes that hand out tokens (sign-in, refresh, profile selection) and on sign-out: for
+ * On the routes that hand out refresh tokens (sign-in, refresh) and on sign-out: for
  * requests from the account page, the refresh token travels in an HttpOnly cookie scoped to the
  * refresh route instead of the JSON body, so no script on the page can ever read it.
  * Other clients (devices) are untouched: body in, body out.
@@ -27,6 +24,7 @@ export class RefreshCookieInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
+    // Parsed on the refresh route only (see gateway.ts): the one path the browser sends it to.
     const cookieToken: unknown = request.cookies?.[ACCOUNT_PAGE.refreshCookie];
     if (!isAccountPageRequest(request)) {
       // A cookie without the page's header: someone else's request riding on the browser's cookie.
@@ -49,7 +47,7 @@ export class RefreshCookieInterceptor implements NestInterceptor {
         return moveRefreshTokenToCookie(reply, response);
       }),
       catchError((error: unknown) => {
-        if (error instanceof SignoffError && COOKIE_ENDING_ERRORS.has(error.code)) response.clearCookie(ACCOUNT_PAGE.refreshCookie, COOKIE);
+        if (error instanceof SignoffError && SESSION_ENDING_ERRORS.includes(error.code)) response.clearCookie(ACCOUNT_PAGE.refreshCookie, COOKIE);
         return throwError(() => error);
       }),
     );

@@ -1,6 +1,6 @@
-import { ChangePasswordRequest, RpcSubject, SignoffError } from '@signoff/contracts';
+import { ChangePasswordRequest, RpcSubject } from '@signoff/contracts';
 import { RpcClient } from '@signoff/service-kit';
-import { principal } from '../testing/gateway-test-module';
+import { codeOf, principal } from '../testing/gateway-test-module';
 import { Admission, Throttle } from '../throttling/throttle.service';
 import { AccountHttpController } from './account.http.controller';
 
@@ -23,16 +23,6 @@ function controllerStub(reply: { revocationId?: string } = { revocationId: 'rev-
     },
   } as unknown as Throttle;
   return { controller: new AccountHttpController(rpc, throttle), calls, sent };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SignoffError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('AccountHttpController.changePassword', () => {

@@ -1,6 +1,6 @@
 import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { EventMap, Principal } from '@signoff/contracts';
+import { EventMap, Principal, SignoffError } from '@signoff/contracts';
 import { EventPublisher } from '@signoff/messaging';
 import { loadConfig } from '@signoff/service-kit';
 import { cleanupNamespace, testServers, uniqueNamespace } from '@signoff/testing';
@@ -69,4 +69,15 @@ export function principal(over: Partial<Principal> = {}): Principal {
     expiresAt: Math.floor(Date.now() / 1000) + 600,
     ...over,
   };
+}
+
+/** The error code a call was refused with; fails when it was not refused, or not with a SignoffError. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof SignoffError) return error.code;
+    throw error;
+  }
+  throw new Error('expected a refusal');
 }

@@ -1,6 +1,6 @@
-import { RpcSubject, SignoffError } from '@signoff/contracts';
+import { RpcSubject } from '@signoff/contracts';
 import { RpcClient } from '@signoff/service-kit';
-import { principal } from '../testing/gateway-test-module';
+import { codeOf, principal } from '../testing/gateway-test-module';
 import { Admission, Throttle } from '../throttling/throttle.service';
 import { TwoFactorHttpController } from './two-factor.http.controller';
 
@@ -23,16 +23,6 @@ function controllerStub(replies: Partial<Record<string, unknown>>) {
     },
   } as unknown as Throttle;
   return { controller: new TwoFactorHttpController(rpc, throttle), calls, sent };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SignoffError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('TwoFactorHttpController', () => {
