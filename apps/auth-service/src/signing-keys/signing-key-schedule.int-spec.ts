@@ -16,7 +16,10 @@ describe('signing-key rotation schedule (two replicas)', () => {
   let replicas: SigningKeyRotation[];
 
   beforeAll(async () => {
-    auth = await AuthHarness.start({ SIGNING_KEY_PUBLISH_LEAD_SECONDS: '1', SIGNING_KEY_CHECK_INTERVAL_SECONDS: '1', SIGNING_KEY_ROTATION_DAYS: '30' });
+    // The publish lead is the window in which a rotated-in key answers further on-demand
+    // rotations: 1 s was shorter than six lock-serialised calls (one generating an RSA key) take
+    // on a loaded CI machine, and a second key was then rightly created. 4 s covers them.
+    auth = await AuthHarness.start({ SIGNING_KEY_PUBLISH_LEAD_SECONDS: '4', SIGNING_KEY_CHECK_INTERVAL_SECONDS: '1', SIGNING_KEY_ROTATION_DAYS: '30' });
     const { config } = auth;
     second = await startRpcService(AuthServiceModule.forRoot(config), {
       serviceName: 'auth-service',
@@ -77,7 +80,7 @@ describe('signing-key rotation schedule (two replicas)', () => {
       // Wait for the last scheduled key to sign: until then it is the answer, not a new one.
       const { rows } = await auth.sql.query<{ pending: number }>('SELECT count(*)::int AS pending FROM auth.signing_keys WHERE activated_at > now()');
       expect(rows[0].pending).toBe(0);
-    });
+    }, { timeoutMs: 15_000, intervalMs: 100 });
     const before = await kids();
     const replies = await Promise.all(Array.from({ length: 6 }, () => auth.client.call(RpcSubject.rotateSigningKeys, {})));
     expect(new Set(replies.map((r) => r.kid)).size).toBe(1);
