@@ -75,7 +75,13 @@ export class PasswordResetService {
     const queued = await this.uow.run(async () => {
       const account = await this.accounts.findByEmail(email);
       await this.invalidateUnused(account?.id ?? NO_ACCOUNT);
-      if (!account) return false;
+      if (!account) {
+        // A known email's transaction writes, so its commit waits for a WAL flush; a read-only one
+        // would not, and on a busy server the few milliseconds told known addresses from unknown
+        // ones. Taking a transaction id makes this commit write and flush its record too.
+        await this.tx.manager.query('SELECT pg_current_xact_id()');
+        return false;
+      }
       const expiresAt = new Date(Date.now() + this.config.PASSWORD_RESET_TTL_SECONDS * 1000);
       await this.tx.manager.query(`INSERT INTO auth.password_reset_tokens (token_hash, account_id, expires_at) VALUES ($1, $2, $3)`, [
         tokenHash,
