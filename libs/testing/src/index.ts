@@ -7,3 +7,4 @@ export * from './child-servers';
 export * from './tcp-proxy';
 export * from './smtp-sink';
 export * from './browser';
+export * from './nats-cluster';
