@@ -34,6 +34,9 @@ import { AccessTokenIssuer } from './tokens/access-token-issuer';
 import { RefreshTokenStore } from './tokens/refresh-token.store';
 import { twoFactorProviders } from './two-factor/two-factor.providers';
 import { TwoFactorNatsController } from './two-factor/two-factor.nats.controller';
+import { OutboxRecord } from './stream-recovery/outbox-record';
+import { StreamRecovery } from './stream-recovery/stream-recovery';
+import { StreamRecoveryNatsController } from './stream-recovery/stream-recovery.nats.controller';
 
 /**
  * The composition root. One module on purpose: the features call each other in a chain
@@ -58,6 +61,7 @@ export class AuthServiceModule {
         PasswordResetNatsController,
         SignInAlertsNatsController,
         ProfilesNatsController,
+        StreamRecoveryNatsController,
       ],
       providers: [
         ...coreProviders(config),
@@ -84,6 +88,8 @@ export class AuthServiceModule {
         SignInAlertsService,
         ProfilesService,
         SessionExpirySweeper,
+        OutboxRecord,
+        StreamRecovery,
       ],
     };
   }

@@ -10,6 +10,8 @@ export const RpcSubject = {
   login: 'auth.login.v1',
   refresh: 'auth.refresh.v1',
   logout: 'auth.logout.v1',
+  /** Is the caller's session still signed in? Asked by a gateway whose revocation view is stale. */
+  checkSession: 'auth.sessions.check.v1',
   stepUp: 'auth.step-up.v1',
   /** Step-up by a code mailed to the account: send one, then trade it for a reauth token. */
   sendStepUpEmailCode: 'auth.step-up.email-code.send.v1',
@@ -23,6 +25,8 @@ export const RpcSubject = {
   selectProfile: 'auth.profiles.select.v1',
   revokeAllSessions: 'auth.sessions.revoke-all.v1',
   signOutDevice: 'auth.devices.sign-out.v1',
+  /** auth-service's record of revocations inside the access-token lifetime (gateway view rebuild). */
+  listRecentRevocations: 'auth.revocations.recent.v1',
   changePassword: 'auth.password.change.v1',
   /** Forgot password: always the same empty reply; a mail goes out only for a known email. */
   requestPasswordReset: 'auth.password-reset.request.v1',
@@ -73,17 +77,45 @@ export interface StreamDefinition {
   /** Bare name; at run time prefixed with the namespace in upper case. */
   name: string;
   subjects: readonly string[];
+  /**
+   * How long messages are kept. The SECURITY stream must cover the access-token lifetime (a
+   * starting gateway replays that far back); a day leaves room for a long broker outage.
+   */
+  maxAgeSeconds: number;
+  /** A second publish of one `Nats-Msg-Id` within this window is dropped (outbox republish safety). */
+  duplicateWindowSeconds: number;
+  storage: 'file' | 'memory';
 }
 
+/**
+ * Every JetStream stream and its settings, in one place. Replicas are a property of the
+ * deployment (`NATS_STREAM_REPLICAS`), not of the stream. A service starting never lowers a
+ * stream's settings below what it finds: it creates what is missing and raises what is below.
+ */
 export const Stream = {
   /** Revocations and sign-ins: every gateway replays and follows it; the registry consumes it. */
-  security: { name: 'SECURITY', subjects: ['security.>'] },
+  security: { name: 'SECURITY', subjects: ['security.>'], maxAgeSeconds: 24 * 3600, duplicateWindowSeconds: 120, storage: 'file' },
   /** Per-device progress of revocations, reported by gateways to the registry. */
-  progress: { name: 'PROGRESS', subjects: ['playback.device.>', 'device.logout.>'] },
+  progress: { name: 'PROGRESS', subjects: ['playback.device.>', 'device.logout.>'], maxAgeSeconds: 24 * 3600, duplicateWindowSeconds: 120, storage: 'file' },
+  /**
+   * Events no consumer could read or apply, kept with the reason for an operator: a message
+   * that cannot be parsed, or one whose handler kept failing past its redelivery budget.
+   */
+  parked: { name: 'PARKED', subjects: ['parked.>'], maxAgeSeconds: 30 * 24 * 3600, duplicateWindowSeconds: 120, storage: 'file' },
 } as const satisfies Record<string, StreamDefinition>;
 
 /** Header names carried by every event message, for tracing and de-duplication. */
 export const EventHeader = {
   eventId: 'Signoff-Event-Id',
   revocationId: 'Signoff-Revocation-Id',
+} as const;
+
+/** Headers of a parked message: where it came from and why no consumer could use it. */
+export const ParkedHeader = {
+  subject: 'Signoff-Parked-Subject',
+  stream: 'Signoff-Parked-Stream',
+  streamSequence: 'Signoff-Parked-Sequence',
+  consumer: 'Signoff-Parked-Consumer',
+  reason: 'Signoff-Parked-Reason',
+  deliveries: 'Signoff-Parked-Deliveries',
 } as const;

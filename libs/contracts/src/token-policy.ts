@@ -96,3 +96,12 @@ export interface PublicSigningKey {
   /** Epoch seconds after which verifiers may drop it. */
   notAfter?: number;
 }
+
+/**
+ * How long a revocation must be remembered: until every token it concerns has expired (TTL plus
+ * clock tolerance), with a minute's margin for clock skew between hosts. Gateways replay the
+ * SECURITY stream this far back, and auth-service republishes this far back after a stream loss.
+ */
+export function revocationRetentionMs(accessTokenTtlSeconds: number): number {
+  return (accessTokenTtlSeconds + TOKEN_POLICY.clockToleranceSeconds + 60) * 1000;
+}

@@ -1,4 +1,4 @@
-import { AccountEpochBumpedV1, parsePayload, SignoffError } from './index';
+import { AccountEpochBumpedV1, parseEvent, parsePayload, SignoffError } from './index';
 
 describe('parsePayload', () => {
   const valid = {
@@ -55,5 +55,30 @@ describe('parsePayload with a class that has no fields', () => {
   it('accepts {} and refuses any property', () => {
     expect(parsePayload(Empty, {})).toBeInstanceOf(Empty);
     expect(() => parsePayload(Empty, { anything: 1 })).toThrow(SignoffError);
+  });
+});
+
+describe('parseEvent (tolerant of fields a newer producer added)', () => {
+  const valid = {
+    eventId: '7d3c6a32-6d0e-4c55-9f44-2d52c7c0b1a1',
+    occurredAt: '2026-11-21T12:00:00.000Z',
+    revocationId: '0b0c6a32-6d0e-4c55-9f44-2d52c7c0b1a2',
+    accountId: '1b0c6a32-6d0e-4c55-9f44-2d52c7c0b1a3',
+    sessionIds: ['2b0c6a32-6d0e-4c55-9f44-2d52c7c0b1a4'],
+    deviceIds: ['tv-1'],
+    reason: 'sign_out_all',
+    epoch: 2,
+  };
+
+  it('accepts unknown fields and drops them', () => {
+    const event = parseEvent(AccountEpochBumpedV1, { ...valid, addedInV1_1: { nested: true }, region: 'eu' });
+    expect(event.epoch).toBe(2);
+    expect(event).not.toHaveProperty('addedInV1_1');
+    expect(event).not.toHaveProperty('region');
+  });
+
+  it('still validates the fields it knows', () => {
+    expect(() => parseEvent(AccountEpochBumpedV1, { ...valid, epoch: 'two', extra: 1 })).toThrow(SignoffError);
+    expect(() => parseEvent(AccountEpochBumpedV1, { ...valid, sessionIds: undefined })).toThrow(SignoffError);
   });
 });

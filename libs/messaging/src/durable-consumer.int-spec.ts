@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeviceCutV1, EventSubject, Stream } from '@signoff/contracts';
+import { DeviceCutV1, EventSubject, ParkedHeader, Stream } from '@signoff/contracts';
 import { cleanupNamespace, expectEventually, testServers, uniqueNamespace } from '@signoff/testing';
 import { connect, JetStreamManager, NatsConnection } from 'nats';
 import { BatchOptions, DurableEventConsumer } from './durable-consumer';
@@ -28,12 +28,12 @@ describe('DurableEventConsumer (integration, real NATS)', () => {
 
   // Each test on a stream of its own: the stream is deleted (with its consumers) afterwards.
   beforeEach(async () => {
-    await ensureStream(jsm, namespace, Stream.progress, { maxAgeMs: 600_000, duplicateWindowMs: 60_000 });
+    for (const stream of [Stream.progress, Stream.parked]) await ensureStream(jsm, namespace, stream, { replicas: 1 });
   });
 
   afterEach(async () => {
     await Promise.all(consumers.splice(0).map((c) => c.stop()));
-    await jsm.streams.delete(namespace.streamName(Stream.progress));
+    for (const stream of [Stream.progress, Stream.parked]) await jsm.streams.delete(namespace.streamName(stream));
   });
 
   afterAll(async () => {
@@ -60,9 +60,14 @@ describe('DurableEventConsumer (integration, real NATS)', () => {
   }
 
   /** Starts a batch consumer; resolves with its durable name. */
-  async function startBatchConsumer(batch: BatchOptions, handle: (events: InboundEvent[]) => Promise<void>, retryDelayMs = 1_000): Promise<string> {
+  async function startBatchConsumer(
+    batch: BatchOptions,
+    handle: (events: InboundEvent[]) => Promise<void>,
+    retryDelaysMs: readonly number[] = [1_000],
+    maxDeliveries?: number,
+  ): Promise<string> {
     const durableName = `batch-${randomUUID().slice(0, 8)}`;
-    const consumer = new DurableEventConsumer(nc, namespace, { stream: Stream.progress, durableName, retryDelayMs, batch }, handle);
+    const consumer = new DurableEventConsumer(nc, namespace, { stream: Stream.progress, durableName, retryDelaysMs, maxDeliveries, batch }, handle);
     consumers.push(consumer);
     await consumer.start();
     return durableName;
@@ -142,7 +147,7 @@ describe('DurableEventConsumer (integration, real NATS)', () => {
         // The first batch fails; so does every attempt at message 4 until its third delivery.
         if (batches.length === 1 || (events.some((e) => e.streamSequence === seqs[3]) && ++failures < 3)) throw new Error('boom');
       },
-      50,
+      [50],
     );
 
     await allAcknowledged(durableName, seqs[seqs.length - 1]);
@@ -156,7 +161,73 @@ describe('DurableEventConsumer (integration, real NATS)', () => {
     expect(retries).toHaveLength(seqs.length + 2);
   });
 
-  it('terminates a malformed message and leaves it out of the batch', async () => {
+  /** What the PARKED stream holds: subject, reason, origin sequence and body of each message. */
+  async function parked(): Promise<Array<{ subject: string; reason: string; sequence: number; consumer: string; body: string }>> {
+    const name = namespace.streamName(Stream.parked);
+    const { state } = await jsm.streams.info(name);
+    const found = [];
+    for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
+      const m = await jsm.streams.getMessage(name, { seq });
+      found.push({
+        subject: m.header.get(ParkedHeader.subject),
+        reason: m.header.get(ParkedHeader.reason),
+        sequence: Number(m.header.get(ParkedHeader.streamSequence)),
+        consumer: m.header.get(ParkedHeader.consumer),
+        body: new TextDecoder().decode(m.data),
+      });
+    }
+    return found;
+  }
+
+  it('parks a message whose handler keeps failing after its deliveries, with backoff, and goes on with the others', async () => {
+    const seqs = await publishCuts(3);
+    const attempts: Array<{ seq: number; at: number }> = [];
+    const handled: number[] = [];
+    const durableName = await startBatchConsumer(
+      { maxMessages: 1, maxWaitMs: 0 },
+      async ([event]) => {
+        if (event.streamSequence === seqs[1]) {
+          attempts.push({ seq: event.streamSequence, at: performance.now() });
+          throw new Error('registry cannot apply this one');
+        }
+        handled.push(event.streamSequence);
+      },
+      [50, 150],
+      4,
+    );
+
+    await allAcknowledged(durableName, seqs[2]);
+    expect(handled).toEqual([seqs[0], seqs[2]]);
+    await expectEventually(async () => expect(await parked()).toHaveLength(1));
+    expect(attempts).toHaveLength(4);
+    const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i].at);
+    expect(gaps[0]).toBeGreaterThanOrEqual(45);
+    expect(gaps[1]).toBeGreaterThanOrEqual(145);
+    expect(gaps[2]).toBeGreaterThanOrEqual(145);
+    const [entry] = await parked();
+    expect(entry).toMatchObject({ subject: EventSubject.deviceCut, sequence: seqs[1], consumer: durableName });
+    expect(entry.reason).toMatch(/failed 4 times.*registry cannot apply this one/);
+    expect(JSON.parse(entry.body).eventId).toBeDefined();
+    const info = await jsm.consumers.info(namespace.streamName(Stream.progress), durableName);
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_pending).toBe(0);
+  });
+
+  it('applies an event carrying a field this release has never heard of (a newer producer)', async () => {
+    const event = { ...cut(), addedByANewerRelease: { region: 'eu-west' } };
+    const ack = await nc.jetstream().publish(namespace.subject(EventSubject.deviceCut), JSON.stringify(event));
+    const handled: InboundEvent[] = [];
+    const durableName = await startBatchConsumer({ maxMessages: 256, maxWaitMs: 0 }, async (events) => {
+      handled.push(...events);
+    });
+    await allAcknowledged(durableName, ack.seq);
+    expect(handled).toHaveLength(1);
+    expect(handled[0].payload).toMatchObject({ eventId: event.eventId, devices: [expect.objectContaining({ deviceId: event.devices[0].deviceId })] });
+    expect(handled[0].payload).not.toHaveProperty('addedByANewerRelease');
+    expect(await parked()).toEqual([]);
+  });
+
+  it('parks a malformed message and leaves it out of the batch', async () => {
     const before = await publishCuts(2);
     const malformed = await nc.jetstream().publish(namespace.subject(EventSubject.deviceCut), JSON.stringify({ eventId: 'not-a-uuid' }));
     const after = await publishCuts(2);
@@ -169,6 +240,7 @@ describe('DurableEventConsumer (integration, real NATS)', () => {
 
     expect(handled).toEqual([...before, ...after]);
     expect(handled).not.toContain(malformed.seq);
+    await expectEventually(async () => expect(await parked()).toEqual([expect.objectContaining({ sequence: malformed.seq, reason: expect.stringMatching(/^unreadable: .*eventId/) })]));
   });
 
   it('still hands events over one at a time without the batch option', async () => {

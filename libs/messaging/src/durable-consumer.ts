@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { StreamDefinition } from '@signoff/contracts';
 import { AckPolicy, ConsumerMessages, DeliverPolicy, JsMsg, NatsConnection, NatsError } from 'nats';
+import { EventParking } from './event-parking';
 import { decodeEvent, InboundEvent } from './inbound-event';
 import { NatsNamespace } from './nats-namespace';
 
@@ -9,9 +10,21 @@ export interface DurableConsumerOptions {
   /** Replicas of one service share this name and so share the work. */
   durableName: string;
   ackWaitMs?: number;
-  /** Wait before a failed message is offered again. */
-  retryDelayMs?: number;
+  /**
+   * Wait before a failed message is offered again, by delivery: the n-th failure waits
+   * `retryDelaysMs[n-1]` (the last entry for any later one). Default `REDELIVERY_BACKOFF_MS`.
+   */
+  retryDelaysMs?: readonly number[];
+  /** After this many failed deliveries a message is parked (see `EventParking`). Default `MAX_DELIVERIES`. */
+  maxDeliveries?: number;
 }
+
+/**
+ * A failure that outlasts a broker, database or registry restart is retried for about twenty
+ * minutes, then parked: a poison message never blocks its consumer and is never retried for ever.
+ */
+export const REDELIVERY_BACKOFF_MS: readonly number[] = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000];
+export const MAX_DELIVERIES = 10;
 
 /** How events are grouped for a batch handler. */
 export interface BatchOptions {
@@ -33,15 +46,16 @@ const PULL_BUFFER = 256;
 /**
  * A durable, explicitly acknowledged consumer that hands validated events to its handler in
  * stream order. A message is acknowledged only after the handler resolved; a throw redelivers
- * it later; a malformed one is logged and terminated (it would never parse). JetStream may
- * redeliver even acknowledged messages after a broker restart, so handlers must be idempotent.
+ * it later with a growing delay, and after `maxDeliveries` it is parked with its error; a
+ * malformed one is parked at once (it would never parse). JetStream may redeliver even
+ * acknowledged messages after a broker restart, so handlers must be idempotent.
  *
  * Per-message mode (no `batch` option): `handle(event)` once per message, one at a time.
  *
  * Batch mode (`batch` option): `handle(events)` with what is buffered already (up to
  * `maxMessages`, waiting at most `maxWaitMs` for more), in stream order; on success every
- * message of the batch is acknowledged, on a throw every one is redelivered after
- * `retryDelayMs`. A redelivered message is always handled in a batch of its own, so one event
+ * message of the batch is acknowledged, on a throw every one is redelivered after its backoff.
+ * A redelivered message is always handled in a batch of its own, so one event
  * that keeps failing is retried alone and does not hold back the others.
  */
 export class DurableEventConsumer {
@@ -50,6 +64,7 @@ export class DurableEventConsumer {
   private loop?: Promise<void>;
   private readonly handleOne?: EventHandler;
   private readonly handleBatch?: BatchEventHandler;
+  private readonly parking: EventParking;
 
   constructor(nc: NatsConnection, namespace: NatsNamespace, options: DurableConsumerOptions & { batch?: undefined }, handle: EventHandler);
   constructor(nc: NatsConnection, namespace: NatsNamespace, options: DurableConsumerOptions & { batch: BatchOptions }, handle: BatchEventHandler);
@@ -60,6 +75,7 @@ export class DurableEventConsumer {
     handle: EventHandler | BatchEventHandler,
   ) {
     this.logger = new Logger(`DurableEventConsumer:${options.durableName}`);
+    this.parking = new EventParking(nc, namespace, options.durableName);
     if (options.batch) {
       const { maxMessages, maxWaitMs } = options.batch;
       if (!Number.isInteger(maxMessages) || maxMessages < 1 || maxMessages > PULL_BUFFER) {
@@ -108,15 +124,54 @@ export class DurableEventConsumer {
     await this.loop;
   }
 
+  get name(): string {
+    return this.options.durableName;
+  }
+
+  /** Whether the durable consumer still exists on the server (a lost stream takes it along). */
+  async exists(): Promise<boolean> {
+    const jsm = await this.nc.jetstreamManager();
+    try {
+      await jsm.consumers.info(this.namespace.streamName(this.options.stream), this.options.durableName);
+      return true;
+    } catch (error) {
+      if (error instanceof NatsError && (error.api_error?.err_code === 10014 || error.api_error?.err_code === 10059)) return false;
+      throw error;
+    }
+  }
+
   private async process(message: JsMsg): Promise<void> {
-    const event = this.decode(message);
+    const event = await this.decode(message);
     if (!event || !this.handleOne) return;
     try {
       await this.handleOne(event);
       message.ack();
     } catch (error) {
-      this.logger.warn(`retrying ${event.subject} seq=${event.streamSequence}: ${(error as Error).message}`);
-      message.nak(this.options.retryDelayMs ?? 1_000);
+      await this.failed(message, `${event.subject} seq=${event.streamSequence}`, error as Error);
+    }
+  }
+
+  /** A failed delivery: offered again after its backoff, or parked once the budget is spent. */
+  private async failed(message: JsMsg, what: string, error: Error): Promise<void> {
+    const deliveries = message.info.deliveryCount;
+    if (deliveries >= (this.options.maxDeliveries ?? MAX_DELIVERIES)) {
+      await this.parkOrRetry(message, `handler failed ${deliveries} times; last error: ${error.message}`);
+      return;
+    }
+    const delays = this.options.retryDelaysMs ?? REDELIVERY_BACKOFF_MS;
+    const delay = delays[Math.min(deliveries, delays.length) - 1] ?? 1_000;
+    this.logger.warn(`retrying ${what} in ${delay} ms (delivery ${deliveries}): ${error.message}`);
+    message.nak(delay);
+  }
+
+  /** Parks and terminates; if the park itself fails the message stays and comes back later. */
+  private async parkOrRetry(message: JsMsg, reason: string): Promise<void> {
+    try {
+      await this.parking.park(message, reason);
+      message.term();
+    } catch (error) {
+      this.logger.warn(`could not park seq=${message.info.streamSequence}, offering it again: ${(error as Error).message}`);
+      message.nak(REDELIVERY_BACKOFF_MS[0]);
     }
   }
 
@@ -169,7 +224,7 @@ export class DurableEventConsumer {
     const valid: JsMsg[] = [];
     const events: InboundEvent[] = [];
     for (const message of messages) {
-      const event = this.decode(message);
+      const event = await this.decode(message);
       if (!event) continue;
       valid.push(message);
       events.push(event);
@@ -179,20 +234,18 @@ export class DurableEventConsumer {
       await handle(events);
       for (const message of valid) message.ack();
     } catch (error) {
-      const range = events.length === 1 ? `seq=${events[0].streamSequence}` : `${events.length} events seq=${events[0].streamSequence}..${events[events.length - 1].streamSequence}`;
-      this.logger.warn(`retrying ${range}: ${(error as Error).message}`);
-      const delay = this.options.retryDelayMs ?? 1_000;
-      for (const message of valid) message.nak(delay);
+      // Each message is offered again alone (see consumeBatches), so a poison one is found and
+      // parked by itself while the others go through.
+      for (const [i, message] of valid.entries()) await this.failed(message, `${events[i].subject} seq=${events[i].streamSequence}`, error as Error);
     }
   }
 
-  /** The validated event, or `undefined` for a malformed message (terminated: it would never parse). */
-  private decode(message: JsMsg): InboundEvent | undefined {
+  /** The validated event, or `undefined` for a malformed message (parked: it would never parse). */
+  private async decode(message: JsMsg): Promise<InboundEvent | undefined> {
     try {
       return decodeEvent(message, this.namespace);
     } catch (error) {
-      this.logger.error(`dropping malformed message seq=${message.info.streamSequence} on ${message.subject}: ${(error as Error).message}`);
-      message.term();
+      await this.parkOrRetry(message, `unreadable: ${(error as Error).message}`);
       return undefined;
     }
   }

@@ -1,6 +1,11 @@
-import { EVENT_CLASSES, EventMap, parsePayload } from '@signoff/contracts';
+import { EVENT_CLASSES, EventMap, parseEvent } from '@signoff/contracts';
 import { JsMsg } from 'nats';
 import { NatsNamespace } from './nats-namespace';
+
+/** One validated event: its subject and the payload that subject carries. */
+export type TypedEvent = {
+  [K in keyof EventMap]: { subject: K; payload: EventMap[K] };
+}[keyof EventMap];
 
 /** One validated event, with where it sat in its stream. */
 export type InboundEvent = {
@@ -9,7 +14,8 @@ export type InboundEvent = {
 
 /**
  * Validates a JetStream message against its contract class (the edge of every consumer).
- * Throws `SignoffError('VALIDATION_FAILED')` for anything malformed or unknown.
+ * Fields a newer producer added are dropped (a rolling upgrade runs old consumers beside new
+ * producers); the known fields must be valid. Throws for anything malformed or unknown.
  */
 export function decodeEvent(message: JsMsg, namespace: NatsNamespace): InboundEvent {
   const subject = namespace.bare(message.subject);
@@ -23,7 +29,7 @@ export function decodeEvent(message: JsMsg, namespace: NatsNamespace): InboundEv
   } catch {
     throw new Error(`malformed JSON on ${subject}`);
   }
-  const payload = parsePayload(cls as new () => object, body);
+  const payload = parseEvent(cls as new () => object, body);
   return {
     subject,
     payload,

@@ -10,3 +10,6 @@ export * from './outbox-relay';
 export * from './inbound-event';
 export * from './durable-consumer';
 export * from './stream-follower';
+export * from './nats-health';
+export * from './stream-watch';
+export * from './event-parking';

@@ -1,18 +1,18 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Stream } from '@signoff/contracts';
-import { ensureStream, NatsNamespace, OutboxRelay } from '@signoff/messaging';
+import { OutboxRelay, StreamWatch } from '@signoff/messaging';
 import { NatsConnection } from 'nats';
 import { DataSource } from 'typeorm';
 import { AuthConfig } from '../config/auth.config';
 import { MAIL_RELAY_DATA_SOURCE } from '../mail/mail.providers';
 import { MailRelay } from '../mail/mail-relay';
+import { StreamRecovery } from '../stream-recovery/stream-recovery';
 import { RELAY_DATA_SOURCE } from './core.providers';
-import { NATS_CONNECTION } from './nats-connection-health';
+import { NATS_CONNECTION } from './tokens';
 
 /**
- * Start and stop in one place, in an order that matters: the SECURITY stream exists before the
- * relay publishes; on the way down the relay stops before the connection it publishes on and
- * the database it reads from are closed.
+ * Start and stop in one place, in an order that matters: the SECURITY stream exists (and what it
+ * lost is queued again) before the relay publishes; on the way down the relay stops before the
+ * connection it publishes on and the database it reads from are closed.
  *
  * (`startRpcService` runs these hooks before the NATS listener subscribes; the signing key and
  * the dummy hash are still created lazily, which costs nothing and keeps start-up short.)
@@ -29,20 +29,23 @@ export class AuthLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(RELAY_DATA_SOURCE) private readonly relayDataSource: DataSource,
     private readonly mailRelay: MailRelay,
     @Inject(MAIL_RELAY_DATA_SOURCE) private readonly mailDataSource: DataSource,
+    private readonly watch: StreamWatch,
+    private readonly recovery: StreamRecovery,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const stream = await ensureStream(await this.nc.jetstreamManager(), new NatsNamespace(this.config.NATS_NAMESPACE), Stream.security, {
-      maxAgeMs: this.config.SECURITY_STREAM_MAX_AGE_SECONDS * 1000,
-      duplicateWindowMs: 120_000,
-    });
+    this.recovery.listen();
+    // Without JetStream yet, sign-outs are still recorded: the watch keeps looking and the relay
+    // publishes once the stream is there.
+    await this.watch.start().catch((error: unknown) => this.logger.warn(`streams not reachable yet: ${(error as Error).message}`));
     this.relay.start();
-    this.logger.log(`outbox relay started, publishing to stream ${stream}`);
+    this.logger.log('outbox relay started');
     this.mailRelay.start();
     this.logger.log(this.config.SMTP_URL ? 'mail relay started (SMTP)' : 'mail relay started without SMTP_URL: mail is logged, not sent');
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.watch.stop();
     await this.relay.stop();
     await this.mailRelay.stop();
     if (!this.nc.isClosed()) await this.nc.close();

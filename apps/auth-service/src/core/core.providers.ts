@@ -1,5 +1,6 @@
 import { Provider } from '@nestjs/common';
-import { connectNats, EventPublisher, NatsNamespace, OutboxRelay, OutboxWriter } from '@signoff/messaging';
+import { Stream } from '@signoff/contracts';
+import { connectNats, EventPublisher, NatsHealth, NatsNamespace, OutboxRelay, OutboxWriter, StreamWatch } from '@signoff/messaging';
 import { TransactionContext } from '@signoff/persistence';
 import { Readiness } from '@signoff/service-kit';
 import { NatsConnection } from 'nats';
@@ -7,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { AuthConfig } from '../config/auth.config';
 import { createAuthDataSource } from '../database/auth-data-source';
 import { UnitOfWork } from '../outbox/unit-of-work';
-import { NATS_CONNECTION, NatsConnectionHealth } from './nats-connection-health';
+import { NATS_CONNECTION } from './tokens';
 
 export const RELAY_DATA_SOURCE = Symbol('RELAY_DATA_SOURCE');
 
@@ -31,7 +32,16 @@ export function coreProviders(config: AuthConfig): Provider[] {
     // A connection of its own for JetStream, apart from the RPC transport's: publishing
     // events must not queue behind (or die with) request traffic.
     { provide: NATS_CONNECTION, useFactory: () => connectNats(config.EVENTS_NATS_URL || config.NATS_URL, 'auth-service-events') },
-    { provide: NatsConnectionHealth, useFactory: (nc: NatsConnection) => new NatsConnectionHealth(nc), inject: [NATS_CONNECTION] },
+    { provide: NatsHealth, useFactory: (nc: NatsConnection) => new NatsHealth(nc), inject: [NATS_CONNECTION] },
+    {
+      // Started by AuthLifecycle, once StreamRecovery listens.
+      provide: StreamWatch,
+      inject: [NATS_CONNECTION, NatsHealth],
+      useFactory: (nc: NatsConnection, health: NatsHealth) =>
+        new StreamWatch(nc, health, new NatsNamespace(config.NATS_NAMESPACE), [Stream.security], { replicas: config.NATS_STREAM_REPLICAS }, {
+          intervalMs: config.STREAM_CHECK_INTERVAL_MS,
+        }),
+    },
     {
       provide: EventPublisher,
       useFactory: (nc: NatsConnection) => new EventPublisher(nc.jetstream(), new NatsNamespace(config.NATS_NAMESPACE)),
@@ -62,13 +72,13 @@ export function coreProviders(config: AuthConfig): Provider[] {
     },
     {
       provide: Readiness,
-      useFactory: (dataSource: DataSource, nats: NatsConnectionHealth) => {
+      useFactory: (dataSource: DataSource, nats: NatsHealth) => {
         const readiness = new Readiness();
         readiness.register({ name: 'postgres', check: async () => (await dataSource.query('SELECT 1 AS ok')).length === 1 });
         readiness.register({ name: 'nats', check: () => nats.healthy });
         return readiness;
       },
-      inject: [DataSource, NatsConnectionHealth],
+      inject: [DataSource, NatsHealth],
     },
   ];
 }

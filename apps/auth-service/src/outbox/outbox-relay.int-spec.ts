@@ -23,7 +23,7 @@ class RecordingPublisher extends EventPublisher {
   }
 }
 
-const STREAM_SETTINGS = { maxAgeMs: 3_600_000, duplicateWindowMs: 120_000 };
+const STREAM_SETTINGS = { replicas: 1 };
 
 /**
  * The auth outbox table under the shared relay, through the faults SECURITY lists: a broker

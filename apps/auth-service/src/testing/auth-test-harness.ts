@@ -85,7 +85,7 @@ export class SecurityEventLog {
     this.follower = new StreamFollower(
       nc,
       namespace,
-      { stream: Stream.security, filterSubject: 'security.>', startTime: new Date(Date.now() - 3_600_000) },
+      { stream: Stream.security, filterSubject: 'security.>', consumerName: 'auth-test-events' },
       (event) => this.events.push(event),
     );
   }
@@ -93,7 +93,7 @@ export class SecurityEventLog {
   static async start(natsUrl: string, namespace: string): Promise<SecurityEventLog> {
     const nc = await connect({ servers: natsUrl, name: 'auth-test-events' });
     const log = new SecurityEventLog(nc, new NatsNamespace(namespace));
-    await log.follower.start();
+    await log.follower.start({ time: new Date(Date.now() - 3_600_000) });
     return log;
   }
 

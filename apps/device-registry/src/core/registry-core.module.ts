@@ -1,33 +1,15 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { connectNats, NatsNamespace } from '@signoff/messaging';
+import { Stream } from '@signoff/contracts';
+import { connectNats, NatsHealth, NatsNamespace, StreamWatch } from '@signoff/messaging';
 import { createServiceDataSource, TransactionContext } from '@signoff/persistence';
 import { Readiness } from '@signoff/service-kit';
 import Redis from 'ioredis';
-import { Events, NatsConnection } from 'nats';
+import { NatsConnection } from 'nats';
 import { DataSource } from 'typeorm';
 import { RegistryConfig } from '../config/registry.config';
 import { REGISTRY_MIGRATIONS, REGISTRY_SCHEMA } from '../migrations';
 import { Database } from './database';
 import { NATS_CONNECTION, REDIS } from './tokens';
-
-/** Tracks whether our own NATS connection is up (the client reconnects for ever on its own). */
-@Injectable()
-export class NatsConnectionState {
-  private connected = true;
-
-  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {
-    void (async () => {
-      for await (const status of nc.status()) {
-        if (status.type === Events.Disconnect) this.connected = false;
-        if (status.type === Events.Reconnect) this.connected = true;
-      }
-    })();
-  }
-
-  get isConnected(): boolean {
-    return this.connected && !this.nc.isClosed();
-  }
-}
 
 /** Registers the dependency checks and lets go of every connection last, after the consumers stopped. */
 @Injectable()
@@ -39,7 +21,8 @@ class CoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    private readonly natsState: NatsConnectionState,
+    private readonly natsHealth: NatsHealth,
+    private readonly watch: StreamWatch,
   ) {}
 
   onModuleInit(): void {
@@ -50,11 +33,13 @@ class CoreLifecycle implements OnModuleInit, OnApplicationShutdown {
         return true;
       },
     });
-    this.readiness.register({ name: 'nats', check: () => this.natsState.isConnected });
-    this.readiness.register({ name: 'redis', check: () => this.redis.status === 'ready' });
+    this.readiness.register({ name: 'nats', check: () => this.natsHealth.healthy });
+    // Redis holds live status only, which the registry shows and never decides on.
+    this.readiness.register({ name: 'redis', check: () => this.redis.status === 'ready', required: false });
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.watch.stop();
     this.redis.disconnect();
     await this.nc.close().catch((error: unknown) => this.logger.warn(`closing NATS: ${(error as Error).message}`));
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
@@ -101,10 +86,19 @@ export class RegistryCoreModule {
         },
         { provide: REDIS, useFactory: () => createRedis(config) },
         { provide: NATS_CONNECTION, useFactory: () => connectNats(config.NATS_URL, 'device-registry') },
-        NatsConnectionState,
+        { provide: NatsHealth, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new NatsHealth(nc) },
+        {
+          // Not started here: the event consumers start it, and keep trying while JetStream is away.
+          provide: StreamWatch,
+          inject: [NATS_CONNECTION, NatsHealth],
+          useFactory: (nc: NatsConnection, health: NatsHealth) =>
+            new StreamWatch(nc, health, new NatsNamespace(config.NATS_NAMESPACE), [Stream.security, Stream.progress, Stream.parked], { replicas: config.NATS_STREAM_REPLICAS }, {
+              intervalMs: config.STREAM_CHECK_INTERVAL_MS,
+            }),
+        },
         CoreLifecycle,
       ],
-      exports: [RegistryConfig, Readiness, NatsNamespace, DataSource, TransactionContext, Database, REDIS, NATS_CONNECTION],
+      exports: [RegistryConfig, Readiness, NatsNamespace, DataSource, TransactionContext, Database, REDIS, NATS_CONNECTION, NatsHealth, StreamWatch],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Stream, StreamDefinition } from '@signoff/contracts';
-import { BatchOptions, DurableEventConsumer, ensureStream, InboundEvent, NatsNamespace, StreamSettings } from '@signoff/messaging';
+import { BatchOptions, DurableEventConsumer, InboundEvent, NatsNamespace, StreamWatch } from '@signoff/messaging';
 import { Readiness } from '@signoff/service-kit';
 import { NatsConnection } from 'nats';
 import { RegistryConfig } from '../config/registry.config';
@@ -12,9 +12,6 @@ export const REGISTRY_CONSUMERS: ReadonlyArray<{ stream: StreamDefinition; durab
   { stream: Stream.security, durableName: 'device-registry' },
   { stream: Stream.progress, durableName: 'device-registry-progress' },
 ];
-
-/** JetStream drops a second publish of one event id within this window. */
-const DUPLICATE_WINDOW_MS = 120_000;
 
 /**
  * Events are applied in batches, one transaction each: what arrived while the previous batch was
@@ -28,7 +25,10 @@ export const REGISTRY_BATCH: BatchOptions = { maxMessages: 256, maxWaitMs: 2 };
 /**
  * Consumes the SECURITY stream (sign-ins, revocations) and the PROGRESS stream (what gateways
  * did about them) from the registry's durable consumers. Starts with the app; if JetStream is
- * not there yet it keeps trying, and readiness stays false until both consumers run.
+ * not there yet it keeps trying, and readiness stays false until both consumers run. A stream
+ * that was recreated (its data lost) takes its consumers along: when the stream watch sees that,
+ * or finds a consumer gone, the consumers are made again (and read the new stream from its
+ * start; events applied before are recognised by id and not applied twice).
  */
 @Injectable()
 export class SecurityEventsConsumer implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
@@ -36,6 +36,7 @@ export class SecurityEventsConsumer implements OnModuleInit, OnApplicationBootst
   private consumers: DurableEventConsumer[] = [];
   private started = false;
   private stopping = false;
+  private recreating = false;
   private retryTimer?: NodeJS.Timeout;
 
   constructor(
@@ -44,6 +45,7 @@ export class SecurityEventsConsumer implements OnModuleInit, OnApplicationBootst
     private readonly config: RegistryConfig,
     private readonly readiness: Readiness,
     private readonly handler: SecurityEventsHandler,
+    private readonly watch: StreamWatch,
   ) {}
 
   get isStarted(): boolean {
@@ -55,6 +57,15 @@ export class SecurityEventsConsumer implements OnModuleInit, OnApplicationBootst
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.watch.onReset((reset) => {
+      if (REGISTRY_CONSUMERS.some((c) => c.stream.name === reset.definition.name)) void this.recreate(`stream ${reset.name} was recreated`);
+    });
+    this.watch.onInfo(async (info) => {
+      if (!this.started || this.recreating || !REGISTRY_CONSUMERS.some((c) => this.namespace.streamName(c.stream) === info.config.name)) return;
+      for (const consumer of this.consumers) {
+        if (!(await consumer.exists())) return this.recreate(`consumer ${consumer.name} is gone`);
+      }
+    });
     await this.startOrRetry(1);
   }
 
@@ -63,6 +74,21 @@ export class SecurityEventsConsumer implements OnModuleInit, OnApplicationBootst
     this.started = false;
     clearTimeout(this.retryTimer);
     await this.stopConsumers();
+  }
+
+  /** Stops the consumers and starts them again (readiness is false meanwhile). */
+  private async recreate(why: string): Promise<void> {
+    if (this.recreating || this.stopping) return;
+    this.recreating = true;
+    this.logger.warn(`recreating the event consumers: ${why}`);
+    this.started = false;
+    clearTimeout(this.retryTimer);
+    try {
+      await this.stopConsumers();
+      await this.startOrRetry(1);
+    } finally {
+      this.recreating = false;
+    }
   }
 
   private async startOrRetry(attempt: number): Promise<void> {
@@ -79,12 +105,7 @@ export class SecurityEventsConsumer implements OnModuleInit, OnApplicationBootst
   }
 
   private async start(): Promise<void> {
-    const jsm = await this.nc.jetstreamManager();
-    const settings: StreamSettings = {
-      maxAgeMs: this.config.SECURITY_STREAM_MAX_AGE_SECONDS * 1_000,
-      duplicateWindowMs: DUPLICATE_WINDOW_MS,
-    };
-    for (const { stream } of REGISTRY_CONSUMERS) await ensureStream(jsm, this.namespace, stream, settings);
+    await this.watch.start();
     const handle = async (events: InboundEvent[]): Promise<void> => {
       await this.handler.handleBatch(events);
     };

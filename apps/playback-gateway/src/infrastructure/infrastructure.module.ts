@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Stream } from '@signoff/contracts';
-import { connectNats, EventPublisher, ensureStream, NatsNamespace } from '@signoff/messaging';
+import { connectNats, EventPublisher, NatsHealth, NatsNamespace, StreamWatch } from '@signoff/messaging';
 import { createRpcClient, Readiness, RpcClient } from '@signoff/service-kit';
 import Redis from 'ioredis';
 import { NatsConnection } from 'nats';
@@ -17,23 +17,18 @@ class InfrastructureLifecycle implements OnApplicationShutdown {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly watch: StreamWatch,
+    health: NatsHealth,
     readiness: Readiness,
   ) {
-    readiness.register({ name: 'nats', check: () => !this.nc.isClosed() && !this.nc.isDraining() && this.natsConnected });
-    readiness.register({ name: 'redis', check: () => this.redis.status === 'ready' });
-    void this.watchNats();
-  }
-
-  private natsConnected = true;
-
-  private async watchNats(): Promise<void> {
-    for await (const status of this.nc.status()) {
-      if (status.type === 'disconnect') this.natsConnected = false;
-      if (status.type === 'reconnect') this.natsConnected = true;
-    }
+    readiness.register({ name: 'nats', check: () => health.healthy });
+    // Without Redis the gateway still verifies tokens and signs devices out; stream starts and
+    // live status fail on their own (503), so it stays in the load balancer.
+    readiness.register({ name: 'redis', check: () => this.redis.status === 'ready', required: false });
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.watch.stop();
     await Promise.allSettled([this.rpc.close(), this.nc.drain()]);
     this.redis.disconnect();
     this.logger.log('connections closed');
@@ -57,15 +52,16 @@ export class InfrastructureModule {
         { provide: NATS_NAMESPACE, useValue: namespace },
         { provide: GATEWAY_ID, useValue: gatewayId },
         { provide: Readiness, useValue: new Readiness() },
+        { provide: NATS_CONNECTION, useFactory: () => connectNats(config.NATS_URL, `playback-gateway:${gatewayId}`) },
+        { provide: NatsHealth, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new NatsHealth(nc) },
         {
-          provide: NATS_CONNECTION,
-          useFactory: async () => {
-            const nc = await connectNats(config.NATS_URL, `playback-gateway:${gatewayId}`);
-            const jsm = await nc.jetstreamManager();
-            const settings = { maxAgeMs: config.SECURITY_STREAM_MAX_AGE_SECONDS * 1000, duplicateWindowMs: 120_000 };
-            await ensureStream(jsm, namespace, Stream.security, settings);
-            await ensureStream(jsm, namespace, Stream.progress, settings);
-            return nc;
+          provide: StreamWatch,
+          inject: [NATS_CONNECTION, NatsHealth],
+          useFactory: async (nc: NatsConnection, health: NatsHealth) => {
+            const streams = [Stream.security, Stream.progress, Stream.parked];
+            const watch = new StreamWatch(nc, health, namespace, streams, { replicas: config.NATS_STREAM_REPLICAS }, { intervalMs: config.STREAM_CHECK_INTERVAL_MS });
+            await watch.start();
+            return watch;
           },
         },
         {
@@ -92,7 +88,7 @@ export class InfrastructureModule {
         },
         InfrastructureLifecycle,
       ],
-      exports: [GATEWAY_CONFIG, NATS_NAMESPACE, GATEWAY_ID, Readiness, NATS_CONNECTION, RPC_CLIENT, EventPublisher, REDIS],
+      exports: [GATEWAY_CONFIG, NATS_NAMESPACE, GATEWAY_ID, Readiness, NATS_CONNECTION, NatsHealth, StreamWatch, RPC_CLIENT, EventPublisher, REDIS],
     };
   }
 }

@@ -1,5 +1,5 @@
-import { EventSubject } from '@signoff/contracts';
-import { NatsNamespace } from '@signoff/messaging';
+import { EventSubject, Stream } from '@signoff/contracts';
+import { NatsNamespace, StreamWatch } from '@signoff/messaging';
 import { expectEventually } from '@signoff/testing';
 import { NatsConnection } from 'nats';
 import { NATS_CONNECTION, NATS_NAMESPACE } from '../infrastructure/tokens';
@@ -11,7 +11,7 @@ import { SecurityEventsModule } from './security-events.module';
 describe('RevocationFeed on real JetStream', () => {
   let gateway: GatewayTestModule;
   let feed: RevocationFeed;
-  const before = principal();
+  const before_ = principal();
   const bumped = principal({ epoch: 1 });
   const spared = principal({ accountId: bumped.accountId, epoch: 1 });
   const replayedRevocationId = randomUUID();
@@ -21,9 +21,9 @@ describe('RevocationFeed on real JetStream', () => {
     gateway = await GatewayTestModule.start([SecurityEventsModule], async (g) => {
       await g.publish(EventSubject.sessionRevoked, {
         revocationId: replayedRevocationId,
-        accountId: before.accountId,
-        sessionIds: [before.sessionId],
-        deviceIds: [before.deviceId],
+        accountId: before_.accountId,
+        sessionIds: [before_.sessionId],
+        deviceIds: [before_.deviceId],
         reason: 'sign_out_device',
       });
     });
@@ -36,7 +36,7 @@ describe('RevocationFeed on real JetStream', () => {
 
   it('is current after start and has replayed what was published before', () => {
     expect(feed.isCurrent()).toBe(true);
-    expect(feed.view.revocationFor(before)).toBe(replayedRevocationId);
+    expect(feed.view.revocationFor(before_)).toBe(replayedRevocationId);
   });
 
   it('applies live epoch bumps, spares the excepted session, and tells listeners', async () => {
@@ -57,7 +57,27 @@ describe('RevocationFeed on real JetStream', () => {
     expect(heard.map((r) => r.revocationId)).toEqual([revocationId]);
   });
 
-  it('ignores an older epoch arriving late (no resurrection) and malformed events', async () => {
+  it('applies an event carrying fields this release has never heard of (a newer auth-service mid-upgrade)', async () => {
+    const target = principal();
+    const revocationId = randomUUID();
+    const nc = gateway.app.get<NatsConnection>(NATS_CONNECTION);
+    const namespace = gateway.app.get<NatsNamespace>(NATS_NAMESPACE);
+    const event = {
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      revocationId,
+      accountId: target.accountId,
+      sessionIds: [target.sessionId],
+      deviceIds: [target.deviceId],
+      reason: 'sign_out_device',
+      initiatedFrom: { country: 'NZ' },
+      schemaMinor: 2,
+    };
+    await nc.jetstream().publish(namespace.subject(EventSubject.sessionRevoked), JSON.stringify(event));
+    await expectEventually(() => expect(feed.view.revocationFor(target)).toBe(revocationId));
+  });
+
+  it('ignores an older epoch arriving late (no resurrection) and parks malformed events', async () => {
     const heard: AppliedRevocation[] = [];
     feed.onRevocation((r) => heard.push(r));
     const late = randomUUID();
@@ -87,5 +107,61 @@ describe('RevocationFeed on real JetStream', () => {
     expect(heard.map((r) => r.revocationId)).toEqual([markerRevocation]);
     expect(feed.view.revocationFor(spared)).toBeUndefined();
     expect(feed.isCurrent()).toBe(true);
+    const jsm = await nc.jetstreamManager();
+    await expectEventually(async () => {
+      const parked = await jsm.streams.info(namespace.streamName(Stream.parked));
+      expect(parked.state.messages).toBe(2);
+    });
+  });
+
+  it('after the stream lost its data: follows the new stream from its start and takes what it lacks from auth-service', async () => {
+    const nc = gateway.app.get<NatsConnection>(NATS_CONNECTION);
+    const namespace = gateway.app.get<NatsNamespace>(NATS_NAMESPACE);
+    const jsm = await nc.jetstreamManager();
+    const watch = gateway.get(StreamWatch);
+    const streamName = namespace.streamName(Stream.security);
+    const before = (await jsm.streams.info(streamName)).state.last_seq;
+    expect(feed.streamPosition).toBe(before);
+
+    // The broker's store is lost: the stream goes, and comes back empty (first sequence 1).
+    await jsm.streams.delete(streamName);
+    const onlyInRecord = principal();
+    const recordedRevocation = randomUUID();
+    gateway.authRecord.events.push({
+      subject: EventSubject.sessionRevoked,
+      payload: {
+        eventId: randomUUID(),
+        occurredAt: new Date().toISOString(),
+        revocationId: recordedRevocation,
+        accountId: onlyInRecord.accountId,
+        sessionIds: [onlyInRecord.sessionId],
+        deviceIds: [onlyInRecord.deviceId],
+        reason: 'sign_out_all',
+      },
+    });
+    const requestsBefore = gateway.authRecord.requests;
+    await watch.checkNow();
+    expect(feed.isCurrent()).toBe(false);
+
+    // Published to the new stream at sequences the old one had already passed.
+    const after = principal();
+    const afterRevocation = randomUUID();
+    await gateway.publish(EventSubject.sessionRevoked, {
+      revocationId: afterRevocation,
+      accountId: after.accountId,
+      sessionIds: [after.sessionId],
+      deviceIds: [after.deviceId],
+      reason: 'logout',
+    });
+    expect((await jsm.streams.info(streamName)).state.last_seq).toBeLessThan(before);
+
+    await expectEventually(() => {
+      expect(feed.view.revocationFor(after)).toBe(afterRevocation);
+      expect(feed.view.revocationFor(onlyInRecord)).toBe(recordedRevocation);
+      expect(feed.isCurrent()).toBe(true);
+    });
+    expect(gateway.authRecord.requests).toBeGreaterThan(requestsBefore);
+    // What the view held before the loss is still refused.
+    expect(feed.view.revocationFor(before_)).toBe(replayedRevocationId);
   });
 });

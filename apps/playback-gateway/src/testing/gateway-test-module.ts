@@ -7,6 +7,7 @@ import { cleanupNamespace, testServers, uniqueNamespace } from '@signoff/testing
 import { randomUUID } from 'node:crypto';
 import { GatewayConfig } from '../config/gateway.config';
 import { InfrastructureModule } from '../infrastructure/infrastructure.module';
+import { AuthRecordStandIn } from './auth-record-stand-in';
 
 /**
  * Part of a gateway (infrastructure plus the feature modules under test) on the real NATS and
@@ -18,6 +19,8 @@ export class GatewayTestModule {
     readonly config: GatewayConfig,
     private readonly natsUrl: string,
     private readonly redisUrl: string,
+    /** Stands in for auth-service's record of recent revocations (the stream of a spec is young). */
+    readonly authRecord: AuthRecordStandIn,
   ) {}
 
   static async start(imports: NonNullable<ModuleMetadata['imports']>, beforeInit?: (publisher: GatewayTestModule) => Promise<void>): Promise<GatewayTestModule> {
@@ -31,9 +34,10 @@ export class GatewayTestModule {
       LOG_LEVEL: 'silent',
       HTTP_PORT: '0',
     });
+    const authRecord = await AuthRecordStandIn.start(servers.natsUrl, namespace);
     const moduleRef = await Test.createTestingModule({ imports: [InfrastructureModule.forRoot(config), ...imports] }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
-    const harness = new GatewayTestModule(app, config, servers.natsUrl, servers.redisUrl);
+    const harness = new GatewayTestModule(app, config, servers.natsUrl, servers.redisUrl, authRecord);
     await beforeInit?.(harness);
     await app.init();
     return harness;
@@ -49,6 +53,7 @@ export class GatewayTestModule {
 
   async stop(): Promise<void> {
     await this.app.close();
+    await this.authRecord.stop();
     await cleanupNamespace({
       natsUrl: this.natsUrl,
       namespace: this.config.NATS_NAMESPACE,

@@ -7,6 +7,7 @@ import * as Sa from './sign-in-alerts.rpc';
 import * as Su from './step-up.rpc';
 import * as Pr from './profiles.rpc';
 import * as Dl from './downloads.rpc';
+import * as Rr from './revocation-record.rpc';
 
 /** Subject → [request class, reply type]: what typed clients and handlers agree on. */
 export interface RpcMap {
@@ -14,6 +15,7 @@ export interface RpcMap {
   [RpcSubject.login]: [A.LoginRequest, A.LoginReply];
   [RpcSubject.refresh]: [A.RefreshRequest, A.RefreshReply];
   [RpcSubject.logout]: [A.LogoutRequest, A.LogoutReply];
+  [RpcSubject.checkSession]: [A.CheckSessionRequest, A.CheckSessionReply];
   [RpcSubject.stepUp]: [A.StepUpRequest, A.StepUpReply];
   [RpcSubject.sendStepUpEmailCode]: [Su.SendStepUpEmailCodeRequest, Su.SendStepUpEmailCodeReply];
   [RpcSubject.stepUpWithEmailCode]: [Su.EmailCodeStepUpRequest, A.StepUpReply];
@@ -25,6 +27,7 @@ export interface RpcMap {
   [RpcSubject.selectProfile]: [Pr.SelectProfileRequest, Pr.SelectProfileReply];
   [RpcSubject.revokeAllSessions]: [A.RevokeAllSessionsRequest, A.RevocationAccepted];
   [RpcSubject.signOutDevice]: [A.SignOutDeviceRequest, A.RevocationAccepted];
+  [RpcSubject.listRecentRevocations]: [Rr.ListRecentRevocationsRequest, Rr.ListRecentRevocationsReply];
   [RpcSubject.changePassword]: [Pw.ChangePasswordRequest, Pw.ChangePasswordReply];
   [RpcSubject.requestPasswordReset]: [Pw.RequestPasswordResetRequest, Pw.RequestPasswordResetReply];
   [RpcSubject.confirmPasswordReset]: [Pw.ConfirmPasswordResetRequest, Pw.ConfirmPasswordResetReply];

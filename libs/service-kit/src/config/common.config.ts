@@ -48,10 +48,20 @@ export class CommonConfig {
   @Max(3_600)
   ACCESS_TOKEN_TTL_SECONDS: number = TOKEN_POLICY.accessTokenTtlSeconds;
 
-  /** How long JetStream keeps security events (must cover the access-token lifetime). */
+  /**
+   * Replicas of every JetStream stream: 1 on one NATS server, 3 on a three-node cluster. A
+   * start raises a stream to this, never lowers it (see `ensureStream`).
+   */
   @IsInt()
-  @Min(60)
-  SECURITY_STREAM_MAX_AGE_SECONDS = 24 * 3600;
+  @Min(1)
+  @Max(5)
+  NATS_STREAM_REPLICAS = 1;
+
+  /** How often each service looks at its streams (lost, recreated, a follower stalled); also at every reconnect. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  STREAM_CHECK_INTERVAL_MS = 5_000;
 
   @IsString()
   HTTP_HOST = '127.0.0.1';

@@ -2,6 +2,12 @@
 export interface ReadinessCheck {
   name: string;
   check(): boolean | Promise<boolean>;
+  /**
+   * `false` for a dependency the service works without, in a lesser way (the gateway without
+   * Redis: no stream limits, no live status). Reported, but it does not make the service
+   * unready: a load balancer would otherwise take every replica out at once for it.
+   */
+  required?: boolean;
 }
 
 /** Collects the checks of one process; providers register theirs at start. */
@@ -16,14 +22,14 @@ export class Readiness {
     const results = await Promise.all(
       this.checks.map(async (c) => {
         try {
-          return [c.name, await withTimeout(Promise.resolve(c.check()), 1_000)] as const;
+          return [c, await withTimeout(Promise.resolve(c.check()), 1_000)] as const;
         } catch {
-          return [c.name, false] as const;
+          return [c, false] as const;
         }
       }),
     );
-    const checks = Object.fromEntries(results);
-    return { ready: results.every(([, ok]) => ok), checks };
+    const checks = Object.fromEntries(results.map(([c, ok]) => [c.name, ok]));
+    return { ready: results.every(([c, ok]) => ok || c.required === false), checks };
   }
 }
 
