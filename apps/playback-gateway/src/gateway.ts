@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -10,6 +10,7 @@ import { mountAccountPage } from './account-page/account-page.static';
 import { GatewayModule } from './app.module';
 import { GatewayConfig } from './config/gateway.config';
 import { trustProxySetting } from './config/trusted-proxies';
+import { GatewayDrain } from './device-channel/gateway-drain';
 
 /**
  * Creates and starts one gateway replica. `listen` resolves only after the revocation view
@@ -28,8 +29,7 @@ export async function startGateway(config: GatewayConfig): Promise<INestApplicat
   mountAccountPage(app, config.ACCOUNT_PAGE_DIR);
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
-  // Only the signals that mean "stop": Nest's default list includes SIGUSR2 and others.
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  drainOnSignals(app, config);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle('Signoff gateway').setVersion('v1').addBearerAuth().build(),
@@ -37,4 +37,34 @@ export async function startGateway(config: GatewayConfig): Promise<INestApplicat
   SwaggerModule.setup('docs', app, document);
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   return app;
+}
+
+/**
+ * SIGTERM (an orchestrator's stop) drains the gateway (GatewayDrain) with the configured window;
+ * SIGINT (Ctrl-C, no load balancer to wait for) drains at once. Then Nest's shutdown hooks, and
+ * exit 0; 1 if anything failed or the whole took longer than SHUTDOWN_TIMEOUT_MS. Later signals
+ * are ignored: a launcher may send SIGTERM after the terminal's SIGINT.
+ */
+function drainOnSignals(app: INestApplication, config: GatewayConfig): void {
+  const logger = new Logger('GatewayShutdown');
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
+    setTimeout(() => {
+      logger.error(`${signal}: not stopped within ${config.SHUTDOWN_TIMEOUT_MS} ms; exiting`);
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    try {
+      const windowMs = signal === 'SIGTERM' ? Math.min(config.DRAIN_WINDOW_MS, config.SHUTDOWN_TIMEOUT_MS / 2) : 0;
+      await app.get(GatewayDrain).drain({ windowMs, deadline });
+      await app.close();
+      process.exit(0);
+    } catch (error) {
+      logger.error(`${signal}: shutdown failed: ${(error as Error).stack ?? String(error)}`);
+      process.exit(1);
+    }
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void stop(signal));
 }

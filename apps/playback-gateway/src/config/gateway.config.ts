@@ -46,6 +46,21 @@ export class GatewayConfig extends CommonConfig {
   @Min(1_000)
   WS_PING_INTERVAL_MS = 30_000;
 
+  /**
+   * Drain on SIGTERM (deploy/README.md "Drains"): the connected devices are told to reconnect
+   * elsewhere (close 1012) evenly over this window, so the other replicas are not all hit at
+   * once; meanwhile the listener stays open, not ready, for a load balancer to notice. 0: all at once.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  DRAIN_WINDOW_MS = 5_000;
+
+  /** The whole drain, signal to exit; requests still running near its end are cut. Below the pod's grace period. */
+  @IsInt()
+  @Min(5_000)
+  SHUTDOWN_TIMEOUT_MS = 20_000;
+
   // Throttling (docs/security.md "Throttling"). Fixed windows counted in Redis, shared by
   // every gateway; while Redis fails each process counts the same policy on its own. Windows
   // are whole seconds, at least one: rate-limiter-flexible keeps a shorter one for ever.

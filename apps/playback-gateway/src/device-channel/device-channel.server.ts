@@ -1,6 +1,17 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ERROR_STATUS, ErrorEnvelope, Principal, SignoffError } from '@signoff/contracts';
+import {
+  DEVICE_CHANNEL,
+  DeviceChannelClose,
+  DeviceChannelMessageType,
+  ERROR_STATUS,
+  ErrorEnvelope,
+  logoutDirective,
+  parseDeviceChannelMessage,
+  PONG,
+  Principal,
+  SignoffError,
+} from '@signoff/contracts';
 import { AccessTokenVerifier } from '@signoff/token-verification';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -10,26 +21,32 @@ import { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../infrastructure/tokens';
 import { AppliedRevocation, RevocationFeed } from '../security-events/revocation-feed.service';
 import { ConnectionRegistry } from './connection-registry';
-import { CLOSE_SERVICE_RESTART, CLOSE_SIGNED_OUT, DeviceConnection, LogoutDirective } from './device-connection';
+import { DeviceConnection } from './device-connection';
 import { PresenceService } from './presence.service';
 import { ProgressReporter } from './progress-reporter.service';
 
-export const DEVICE_CHANNEL_PATH = '/v1/connect';
-const MAX_MESSAGE_BYTES = 4 * 1024;
+const PONG_FRAME = JSON.stringify(PONG);
+/** How long a device gets to answer a 1012 close before its socket is dropped. */
+const CLOSE_HANDSHAKE_MS = 2_000;
+/** How often a spread-out drain tells the next devices to reconnect. */
+const DRAIN_TICK_MS = 25;
 
 /**
  * The device control channel `WS /v1/connect`. The upgrade is authenticated before the 101
  * (a bad token gets a 401 with the usual error body, never an open socket). A device whose
  * session was revoked while it was away is let in only to be told: logout directive, close 4001,
  * recorded as signed out on reconnect. On every live revocation this gateway sends the
- * directive to each affected device it holds, closes with 4001 and reports `cut`.
+ * directive to each affected device it holds, closes with 4001 and reports `cut`. When the
+ * gateway drains (GatewayDrain), it refuses new channels and tells its devices to reconnect
+ * elsewhere (1012).
  */
 @Injectable()
 export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeviceChannelServer.name);
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, clientTracking: false });
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: DEVICE_CHANNEL.maxMessageBytes, clientTracking: false });
   private readonly allowedOrigins: Set<string>;
   private pingTimer?: NodeJS.Timeout;
+  private accepting = true;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -51,15 +68,34 @@ export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplic
     this.pingTimer.unref();
   }
 
-  /** Closes every channel (1012: reconnect elsewhere) so the HTTP server can stop. */
-  beforeApplicationShutdown(): void {
+  /** Whatever a drain left (or all, when the app is closed without one): 1012 at once, so the HTTP server can stop. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.reconnectAllElsewhere(0);
+  }
+
+  /** From now on, new channels are refused (503) and channels still being opened are closed with 1012. */
+  stopAccepting(): void {
+    this.accepting = false;
     if (this.pingTimer) clearInterval(this.pingTimer);
+  }
+
+  /**
+   * Tells every device held here to reconnect elsewhere (close 1012), the k-th of n at k·windowMs/n
+   * so the other replicas are not all hit at once, and resolves once every channel has closed.
+   * A revocation arriving meanwhile still cuts the devices not told yet.
+   */
+  async reconnectAllElsewhere(windowMs: number): Promise<void> {
+    this.stopAccepting();
     const all = this.connections.all();
-    this.releaseAll(all);
-    for (const connection of all) {
-      connection.socket.close(CLOSE_SERVICE_RESTART, 'gateway restarting');
-      connection.socket.terminate();
+    const closed: Array<Promise<void>> = [];
+    const startedAt = Date.now();
+    for (let told = 0; told < all.length; ) {
+      const due = windowMs > 0 ? Math.min(all.length, Math.floor(((Date.now() - startedAt) * all.length) / windowMs) + 1) : all.length;
+      closed.push(...this.sendElsewhere(all.slice(told, due)));
+      told = due;
+      if (told < all.length) await new Promise((resolve) => setTimeout(resolve, DRAIN_TICK_MS));
     }
+    await Promise.all(closed);
   }
 
   get connectedDevices(): number {
@@ -69,7 +105,8 @@ export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplic
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     const path = (request.url ?? '').split('?')[0];
-    if (path !== DEVICE_CHANNEL_PATH) return reject(socket, new SignoffError('ROUTE_NOT_FOUND', `no WebSocket endpoint at ${path}`));
+    if (path !== DEVICE_CHANNEL.path) return reject(socket, new SignoffError('ROUTE_NOT_FOUND', `no WebSocket endpoint at ${path}`));
+    if (!this.accepting) return reject(socket, new SignoffError('DEPENDENCY_UNAVAILABLE', 'this gateway is shutting down; connect to another'));
     const origin = request.headers.origin;
     if (origin && !this.allowedOrigins.has(origin)) {
       return reject(socket, new SignoffError('TOKEN_INVALID', 'cross-site WebSocket connections are not allowed'), 403);
@@ -101,6 +138,10 @@ export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplic
       this.progress.loggedOutOnReconnect({ revocationId: revokedBy, ...ids(principal) }, 'websocket');
       return;
     }
+    if (!this.accepting) {
+      socket.close(DeviceChannelClose.serviceRestart.code, DeviceChannelClose.serviceRestart.reason);
+      return;
+    }
     this.connections.add(connection);
     this.presence.mark(principal.accountId, principal.deviceId);
   }
@@ -124,24 +165,29 @@ export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplic
 
   private sendLogout(connection: DeviceConnection, revocationId: string, reason: string): void {
     connection.loggedOutBy = revocationId;
-    const directive: LogoutDirective = { type: 'logout', revocationId, reason, purgeDownloads: true };
-    connection.socket.send(JSON.stringify(directive));
-    connection.socket.close(CLOSE_SIGNED_OUT, 'signed out');
+    connection.socket.send(JSON.stringify(logoutDirective(revocationId, reason)));
+    connection.socket.close(DeviceChannelClose.signedOut.code, DeviceChannelClose.signedOut.reason);
+  }
+
+  /** Released first: a revocation arriving after this finds the device on the gateway it moves to, or at its reconnect. */
+  private sendElsewhere(connections: DeviceConnection[]): Array<Promise<void>> {
+    return this.releaseAll(connections).map((connection) => {
+      const closed = closedOrDropped(connection.socket);
+      connection.socket.close(DeviceChannelClose.serviceRestart.code, DeviceChannelClose.serviceRestart.reason);
+      return closed;
+    });
   }
 
   private onMessage(connection: DeviceConnection, data: RawData, isBinary: boolean): void {
     if (isBinary) return;
-    let message: { type?: unknown; revocationId?: unknown };
-    try {
-      message = JSON.parse(data.toString()) as typeof message;
-    } catch {
-      return;
-    }
-    if (message?.type === 'ack' && connection.loggedOutBy && message.revocationId === connection.loggedOutBy && !connection.acknowledged) {
-      connection.acknowledged = true;
-      this.progress.acknowledged({ revocationId: connection.loggedOutBy, ...ids(connection.principal) });
-    } else if (message?.type === 'ping') {
-      connection.socket.send('{"type":"pong"}');
+    const message = parseDeviceChannelMessage(data.toString());
+    if (message?.type === DeviceChannelMessageType.ack) {
+      if (connection.loggedOutBy && message.revocationId === connection.loggedOutBy && !connection.acknowledged) {
+        connection.acknowledged = true;
+        this.progress.acknowledged({ revocationId: connection.loggedOutBy, ...ids(connection.principal) });
+      }
+    } else if (message?.type === DeviceChannelMessageType.ping) {
+      connection.socket.send(PONG_FRAME);
     }
   }
 
@@ -149,15 +195,21 @@ export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplic
     this.releaseAll([connection]);
   }
 
-  /** Forgets the connections and clears the presence of devices this gateway no longer holds. */
-  private releaseAll(connections: DeviceConnection[]): void {
+  /**
+   * Forgets the connections and clears the presence of devices this gateway no longer holds.
+   * @returns those that were still registered.
+   */
+  private releaseAll(connections: DeviceConnection[]): DeviceConnection[] {
+    const released: DeviceConnection[] = [];
     const gone: Array<{ accountId: string; deviceId: string }> = [];
     for (const connection of connections) {
       if (!this.connections.remove(connection)) continue;
+      released.push(connection);
       const { accountId, deviceId } = connection.principal;
       if (!this.connections.holdsDevice(accountId, deviceId)) gone.push({ accountId, deviceId });
     }
     this.presence.clearMany(gone);
+    return released;
   }
 
   private pingAll(): void {
@@ -174,6 +226,18 @@ export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplic
 
 function ids(principal: Principal): { accountId: string; deviceId: string; sessionId: string } {
   return { accountId: principal.accountId, deviceId: principal.deviceId, sessionId: principal.sessionId };
+}
+
+/** Resolves when the socket has closed; one that does not finish the close handshake in time is dropped. */
+function closedOrDropped(socket: WebSocket): Promise<void> {
+  if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_MS);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function asSignoffError(error: unknown): SignoffError {
