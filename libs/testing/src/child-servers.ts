@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,14 @@ export class ChildServer {
   async stop(): Promise<void> {
     await this.signal('SIGTERM');
     await waitForPortClosed(this.port, 10_000);
+  }
+
+  /** Deletes the server's data folder (a lost disk); only while it is stopped. */
+  wipeData(): void {
+    if (this.child) throw new Error(`${this.name} is running: stop or kill it before wiping its data`);
+    if (!this.cleanupDir) throw new Error(`${this.name} keeps no data folder`);
+    rmSync(this.cleanupDir, { recursive: true, force: true });
+    mkdirSync(this.cleanupDir, { recursive: true });
   }
 
   async dispose(): Promise<void> {
