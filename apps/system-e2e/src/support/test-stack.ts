@@ -13,8 +13,9 @@ export class TestStack {
   private constructor(
     readonly stack: Stack,
     private readonly database: TestDatabase,
-    private readonly namespace: string,
-    private readonly natsUrl: string,
+    /** NATS namespace (subjects, streams) and Redis key prefix of this stack. */
+    readonly namespace: string,
+    readonly natsUrl: string,
     private readonly redisUrl: string,
     readonly logDir: string,
   ) {}
