@@ -1,12 +1,42 @@
-import type { DeviceDescriptor, DownloadLicence, TokenPair } from '@signoff/contracts';
+import {
+  DEVICE_CHANNEL,
+  DeviceChannelClose,
+  DeviceChannelMessageType,
+  DeviceDescriptor,
+  DownloadLicence,
+  logoutAck,
+  parseGatewayChannelMessage,
+  TokenPair,
+} from '@signoff/contracts';
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { ApiError } from './api-error';
+import { backoffDelay, BackoffSettings, DEFAULT_BACKOFF } from './backoff';
+import { afterFailedAttempt, ChannelIntent, firstAttemptAfterClose, reconnectsAfterClose } from './reconnect-policy';
 import { MemoryTokenStore, StoredTokens, TokenStore } from './token-store';
 
+/** A gateway that neither accepts nor refuses the control channel within this time is given up on (and the next one tried). */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+export interface ReconnectSettings extends BackoffSettings {
+  /** Failed attempts in a row (no channel staying up in between) before giving up; default: never. */
+  maxAttempts: number;
+}
+
 export interface DeviceClientOptions {
-  /** The gateway's base URL, e.g. `http://127.0.0.1:8080`. */
-  baseUrl: string;
+  /** A gateway's (or a load balancer's) base URL, e.g. `http://127.0.0.1:8080`: the one the client starts with. */
+  baseUrl?: string;
+  /**
+   * Several gateways: requests go to the one the client is on; when its control channel closes
+   * (a drain, a crash), it reconnects to the next one, in turn. `baseUrl`, if given too, comes first.
+   */
+  baseUrls?: string[];
+  /**
+   * Reopening the control channel after it closed for any reason but a sign-out (4001) or
+   * `disconnect()`: to the next gateway, after a jittered exponential backoff (`backoffDelay`),
+   * refreshing the access token when due or refused. `false` turns it off (the channel stays closed).
+   */
+  reconnect?: Partial<ReconnectSettings> | false;
   device: DeviceDescriptor;
   store?: TokenStore;
   /** Deletes downloaded titles; called when a logout directive says `purgeDownloads`. */
@@ -31,6 +61,10 @@ interface ClientEvents {
   'signed-out': [SignedOutEvent];
   /** The control channel closed for another reason (network, gateway restart). */
   disconnected: [{ code: number; reason: string }];
+  /** The control channel opened, on this gateway; `reconnect` when it was reopened by the client itself. */
+  connected: [{ baseUrl: string; reconnect: boolean }];
+  /** Reconnecting stopped without a channel: `maxAttempts` reached, or a refusal retrying cannot change. */
+  'reconnect-failed': [{ attempts: number; error: unknown }];
 }
 
 /**
@@ -41,13 +75,38 @@ interface ClientEvents {
 export class DeviceClient extends EventEmitter<ClientEvents> {
   private readonly store: TokenStore;
   private readonly downloads = new Map<string, DownloadLicence>();
+  private readonly gateways: string[];
+  private readonly reconnect?: ReconnectSettings;
+  /** Index in `gateways` of the one in use. */
+  private current = 0;
   private socket?: WebSocket;
+  private openedAt = 0;
+  /** The app wants the control channel: `connect()` was called, `disconnect()` not since. */
+  private wanted = false;
+  private attempts = 0;
+  private reconnectTimer?: NodeJS.Timeout;
+  /** Between a close and the next open channel (or giving up): an app may show "reconnecting". */
+  private reconnectPending = false;
+  private refreshBeforeNextAttempt = false;
   private refreshing?: Promise<void>;
   private signedOut?: SignedOutEvent;
 
   constructor(private readonly options: DeviceClientOptions) {
     super();
     this.store = options.store ?? new MemoryTokenStore();
+    this.gateways = [...new Set([options.baseUrl, ...(options.baseUrls ?? [])].filter((url): url is string => Boolean(url)))];
+    if (this.gateways.length === 0) throw new Error('DeviceClient needs baseUrl or baseUrls');
+    if (options.reconnect !== false) this.reconnect = { ...DEFAULT_BACKOFF, maxAttempts: Infinity, ...options.reconnect };
+  }
+
+  /** The gateway in use: requests go there, and the control channel is (or is being) opened there. */
+  get baseUrl(): string {
+    return this.gateways[this.current];
+  }
+
+  /** The control channel closed and the client is working on reopening it. */
+  get reconnecting(): boolean {
+    return this.reconnectPending;
   }
 
   get tokens(): StoredTokens | undefined {
@@ -167,21 +226,56 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
 
   /**
    * Opens the control channel. Resolves once it is open; rejects with the gateway's error when
-   * the upgrade is refused (e.g. 401 for a bad token).
+   * the upgrade is refused (e.g. 401 for a bad token). Once open, the client keeps it open (see
+   * `reconnect`) until a sign-out or `disconnect()`.
    */
   async connect(): Promise<void> {
+    this.wanted = true;
+    this.cancelReconnect();
     await this.refreshIfDue();
+    await this.open(false);
+  }
+
+  /** Waits until the control channel has closed (for whatever reason). */
+  closed(): Promise<{ code: number }> {
+    const socket = this.socket;
+    if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve({ code: 0 });
+    return new Promise((resolve) => socket.once('close', (code) => resolve({ code })));
+  }
+
+  /** Closes the control channel for good (no reconnect). */
+  disconnect(): void {
+    this.wanted = false;
+    this.cancelReconnect();
+    this.socket?.terminate();
+    this.socket = undefined;
+  }
+
+  private open(reconnect: boolean): Promise<void> {
     const tokens = this.requireTokens();
-    const url = `${this.options.baseUrl.replace(/^http/, 'ws')}/v1/connect`;
-    const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${tokens.accessToken}` } });
+    const baseUrl = this.baseUrl;
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}${DEVICE_CHANNEL.path}`, {
+      headers: { Authorization: `Bearer ${tokens.accessToken}` },
+      handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+    });
     this.socket = socket;
-    socket.on('message', (data) => void this.onMessage(data.toString()));
+    let opened = false;
+    // Listeners first: a directive may arrive in the same packet as the upgrade's answer.
+    socket.on('message', (data) => void this.onMessage(socket, data.toString()));
+    // A 'close' follows every error; a failed upgrade rejects below.
+    socket.on('error', () => undefined);
     socket.on('close', (code, reason) => {
       if (this.socket === socket) this.socket = undefined;
-      if (code !== 4001) this.emit('disconnected', { code, reason: reason.toString() });
+      if (opened) this.onChannelClosed(code, reason.toString());
     });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
+    return new Promise<void>((resolve, reject) => {
+      socket.once('open', () => {
+        opened = true;
+        this.openedAt = Date.now();
+        this.reconnectPending = false;
+        this.emit('connected', { baseUrl, reconnect });
+        resolve();
+      });
       socket.once('unexpected-response', (_request, response) => {
         let raw = '';
         response.on('data', (chunk: Buffer) => (raw += chunk.toString()));
@@ -195,6 +289,7 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
           } catch {
             // keep the status alone
           }
+          socket.terminate();
           reject(new ApiError(response.statusCode ?? 0, code as ApiError['code'], message));
         });
       });
@@ -202,31 +297,68 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
     });
   }
 
-  /** Waits until the control channel has closed (for whatever reason). */
-  closed(): Promise<{ code: number }> {
-    const socket = this.socket;
-    if (!socket || socket.readyState === WebSocket.CLOSED) return Promise.resolve({ code: 0 });
-    return new Promise((resolve) => socket.once('close', (code) => resolve({ code })));
+  private onChannelClosed(code: number, reason: string): void {
+    if (code !== DeviceChannelClose.signedOut.code) this.emit('disconnected', { code, reason });
+    if (!this.reconnect || !reconnectsAfterClose(code, this.intent())) return;
+    this.attempts = firstAttemptAfterClose(Date.now() - this.openedAt, this.attempts);
+    this.scheduleReconnect(undefined);
   }
 
-  disconnect(): void {
-    this.socket?.terminate();
-    this.socket = undefined;
+  private scheduleReconnect(lastError: unknown): void {
+    const settings = this.reconnect as ReconnectSettings;
+    if (this.attempts >= settings.maxAttempts) return this.giveUp(lastError);
+    const delayMs = backoffDelay(this.attempts, settings);
+    this.attempts++;
+    this.reconnectPending = true;
+    this.reconnectTimer = setTimeout(() => void this.attemptReconnect(), delayMs);
   }
 
-  private async onMessage(raw: string): Promise<void> {
-    let message: { type?: string; revocationId?: string; reason?: string; purgeDownloads?: boolean };
+  private giveUp(error: unknown): void {
+    this.reconnectPending = false;
+    this.emit('reconnect-failed', { attempts: this.attempts, error });
+  }
+
+  /** One attempt, on the next gateway in turn (the one that just closed is the last tried). */
+  private async attemptReconnect(): Promise<void> {
+    this.reconnectTimer = undefined;
+    this.current = (this.current + 1) % this.gateways.length;
+    const refreshFirst = this.refreshBeforeNextAttempt;
+    this.refreshBeforeNextAttempt = false;
     try {
-      message = JSON.parse(raw) as typeof message;
-    } catch {
-      return;
+      if (refreshFirst) await this.refresh();
+      else await this.refreshIfDue();
+      if (!this.wanted) return;
+      await this.open(true);
+    } catch (error) {
+      const intent = this.intent();
+      // Signed out meanwhile (the refresh said so: 'signed-out' was emitted), no longer wanted, or connect() took over.
+      if (!intent.wanted || intent.signedOut || this.reconnectTimer) {
+        if (!this.reconnectTimer) this.reconnectPending = false;
+        return;
+      }
+      const next = intent.signedIn ? afterFailedAttempt(error, refreshFirst) : 'give-up';
+      if (next === 'give-up') return this.giveUp(error);
+      this.refreshBeforeNextAttempt = next === 'refresh-then-retry';
+      this.scheduleReconnect(error);
     }
-    if (message.type !== 'logout' || typeof message.revocationId !== 'string') return;
+  }
+
+  private cancelReconnect(): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.reconnectPending = false;
+  }
+
+  private intent(): ChannelIntent {
+    return { wanted: this.wanted, signedIn: this.isSignedIn, signedOut: this.signedOut !== undefined };
+  }
+
+  private async onMessage(socket: WebSocket, raw: string): Promise<void> {
+    const message = parseGatewayChannelMessage(raw);
+    if (message?.type !== DeviceChannelMessageType.logout) return;
     // Acknowledge first, while the socket is still open, then clean up.
-    if (this.socket?.readyState === WebSocket.OPEN) {
-      this.socket.send(JSON.stringify({ type: 'ack', revocationId: message.revocationId }));
-    }
-    await this.obeyLogout({ revocationId: message.revocationId, reason: message.reason ?? 'signed_out', via: 'websocket' });
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(logoutAck(message.revocationId)));
+    await this.obeyLogout({ revocationId: message.revocationId, reason: message.reason, via: 'websocket' });
   }
 
   private async obeyLogout(event: SignedOutEvent): Promise<void> {
@@ -272,7 +404,7 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
     const all: Record<string, string> = { ...this.options.headers, ...headers };
     if (body !== undefined) all['Content-Type'] = 'application/json';
     if (authorised) all.Authorization = `Bearer ${this.requireTokens().accessToken}`;
-    const response = await fetch(`${this.options.baseUrl}${path}`, {
+    const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: all,
       body: body === undefined ? undefined : JSON.stringify(body),

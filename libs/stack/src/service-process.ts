@@ -74,6 +74,21 @@ export class ServiceProcess {
     this.log?.end();
   }
 
+  /** Sends a signal and returns at once, e.g. SIGTERM to watch a drain from outside; `exited()` waits for the end. */
+  sendSignal(signal: NodeJS.Signals): void {
+    const child = this.child;
+    if (!child || !this.running || child.pid === undefined) throw new Error(`${this.options.name} is not running`);
+    if (this.options.output === 'inherit') child.kill(signal);
+    else process.kill(-child.pid, signal);
+  }
+
+  /** The exit code, once the process has exited (128 when a signal ended it). */
+  exited(): Promise<number> {
+    const child = this.child;
+    if (!child || this.exitCode !== null) return Promise.resolve(this.exitCode ?? 0);
+    return new Promise((resolve) => child.once('exit', () => resolve(this.exitCode ?? 0)));
+  }
+
   /** A crash: SIGKILL, no shutdown hooks. */
   async kill(): Promise<void> {
     await this.signal('SIGKILL', 5_000);
