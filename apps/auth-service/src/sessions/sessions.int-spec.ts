@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventSubject, RpcSubject, TOKEN_POLICY } from '@signoff/contracts';
 import { decodeJwt } from 'jose';
 import { AuthHarness, deviceStub, expectCode, TestAccount } from '../testing/auth-test-harness';
@@ -208,6 +209,40 @@ describe('auth-service sessions (login, tokens, refresh, logout)', () => {
       await auth.client.call(RpcSubject.refresh, { refreshToken: login.refreshToken });
       const { rows } = await auth.sql.query<{ idle: Date; absolute: Date }>('SELECT idle_expires_at AS idle, absolute_expires_at AS absolute FROM auth.sessions WHERE id = $1', [login.sessionId]);
       expect(rows[0].idle.getTime()).toBe(rows[0].absolute.getTime());
+    });
+  });
+
+  describe('session check (asked by a gateway whose revocation view is stale)', () => {
+    let account: TestAccount;
+
+    beforeAll(async () => {
+      account = await auth.signUp();
+    });
+
+    it('answers for a live session, and SESSION_REVOKED with the logout directive once any sign-out has committed', async () => {
+      const phone = await auth.login(account, deviceStub({ type: 'phone' }));
+      const tv = deviceStub({ type: 'tv' });
+      const tvLogin = await auth.login(account, tv);
+      await expect(auth.client.call(RpcSubject.checkSession, { accountId: account.accountId, sessionId: tvLogin.sessionId })).resolves.toEqual({});
+
+      // "Sign out the others" from the phone: the TV is refused, the phone, spared, is not.
+      const reauthToken = await auth.stepUp(account, phone.sessionId);
+      const { revocationId } = await auth.client.call(RpcSubject.revokeAllSessions, {
+        accountId: account.accountId,
+        sessionId: phone.sessionId,
+        reauthToken,
+        includeCurrent: false,
+      });
+      const refused = await expectCode(auth.client.call(RpcSubject.checkSession, { accountId: account.accountId, sessionId: tvLogin.sessionId }), 'SESSION_REVOKED');
+      expect(refused.details).toEqual({ logout: { revocationId, purgeDownloads: true }, accountId: account.accountId, deviceId: tv.id, sessionId: tvLogin.sessionId });
+      await expect(auth.client.call(RpcSubject.checkSession, { accountId: account.accountId, sessionId: phone.sessionId })).resolves.toEqual({});
+    });
+
+    it('refuses a session of another account, or none, with TOKEN_INVALID', async () => {
+      const other = await auth.signUp();
+      const login = await auth.login(other);
+      await expectCode(auth.client.call(RpcSubject.checkSession, { accountId: account.accountId, sessionId: login.sessionId }), 'TOKEN_INVALID');
+      await expectCode(auth.client.call(RpcSubject.checkSession, { accountId: account.accountId, sessionId: randomUUID() }), 'TOKEN_INVALID');
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { LoginReply, LoginRequest, RefreshReply, RefreshRequest, RpcSubject } from '@signoff/contracts';
+import { CheckSessionReply, CheckSessionRequest, LoginReply, LoginRequest, RefreshReply, RefreshRequest, RpcSubject } from '@signoff/contracts';
 import { SessionsService } from './sessions.service';
 
 @Controller()
@@ -15,5 +15,10 @@ export class SessionsNatsController {
   @MessagePattern(RpcSubject.refresh)
   refresh(@Payload() request: RefreshRequest): Promise<RefreshReply> {
     return this.sessions.refresh(request);
+  }
+
+  @MessagePattern(RpcSubject.checkSession)
+  check(@Payload() request: CheckSessionRequest): Promise<CheckSessionReply> {
+    return this.sessions.check(request);
   }
 }

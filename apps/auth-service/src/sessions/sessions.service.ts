@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { DeviceType, EventSubject, LoginReply, LoginRequest, REFRESH_LIFETIMES, RefreshReply, RefreshRequest, SignoffError } from '@signoff/contracts';
+import {
+  CheckSessionReply,
+  CheckSessionRequest,
+  DeviceType,
+  EventSubject,
+  LoginReply,
+  LoginRequest,
+  REFRESH_LIFETIMES,
+  RefreshReply,
+  RefreshRequest,
+  SignoffError,
+} from '@signoff/contracts';
 import { AccountStore } from '../accounts/account.store';
 import { normalizeEmail } from '../accounts/email';
 import { AuthConfig } from '../config/auth.config';
@@ -168,6 +179,18 @@ export class SessionsService {
       throw new SignoffError('REFRESH_TOKEN_REUSED', 'this refresh token was already used; the session has been signed out', revoked.details);
     }
     return outcome.reply;
+  }
+
+  /**
+   * Whether a session may still act, from the row every sign-out writes before its event is
+   * published: what a gateway whose revocation view is stale asks before letting a sign-out
+   * route through. Answers as the view would: a revoked session gets `SESSION_REVOKED` with its
+   * logout directive (a session kept by "sign out the others" stays live; every other session of
+   * an older epoch was revoked in the same transaction as the bump).
+   */
+  async check(request: CheckSessionRequest): Promise<CheckSessionReply> {
+    await this.sessions.requireLive(request.accountId, request.sessionId, { lock: false });
+    return {};
   }
 
   /**

@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/commo
 import { ChangePasswordReply, Principal, RpcSubject } from '@signoff/contracts';
 import { RpcClient } from '@signoff/service-kit';
 import { AccountManagement } from '../auth/account-management.decorator';
+import { AllowedWhileViewStale } from '../auth/allowed-while-view-stale.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { requireReauthToken } from '../auth/reauth-token';
 import { RPC_CLIENT } from '../infrastructure/tokens';
@@ -23,6 +24,7 @@ export class AccountHttpController {
    * were kept. The current password is a password guess like a step-up, so it shares the
    * step-up throttle of this session.
    */
+  @AllowedWhileViewStale()
   @Post('password')
   @HttpCode(200)
   async changePassword(

@@ -19,6 +19,7 @@ import { clientAddress } from '../infrastructure/client-address';
 import { RPC_CLIENT } from '../infrastructure/tokens';
 import { Throttle } from '../throttling/throttle.service';
 import { AccountManagement } from './account-management.decorator';
+import { AllowedWhileViewStale } from './allowed-while-view-stale.decorator';
 import { LoginBody, StepUpBody } from './auth.dto';
 import { CurrentPrincipal } from './current-principal.decorator';
 
@@ -81,6 +82,7 @@ export class AuthHttpController {
     }
   }
 
+  @AllowedWhileViewStale()
   @Post('auth/logout')
   @UseInterceptors(RefreshCookieInterceptor)
   @HttpCode(204)
@@ -88,6 +90,8 @@ export class AuthHttpController {
     await this.rpc.call(RpcSubject.logout, { accountId: principal.accountId, sessionId: principal.sessionId });
   }
 
+  /** Allowed while the view is stale: signing out everywhere and changing the password need it. */
+  @AllowedWhileViewStale()
   @Post('auth/step-up')
   @HttpCode(200)
   async stepUp(@CurrentPrincipal() principal: Principal, @Body() body: StepUpBody): Promise<StepUpReply> {
@@ -108,6 +112,7 @@ export class AuthHttpController {
   }
 
   /** Mails a six-digit step-up code to the account's address; 202 `{sentTo, expiresIn}`. */
+  @AllowedWhileViewStale()
   @Post('auth/step-up/email-code')
   @HttpCode(202)
   async sendStepUpEmailCode(@CurrentPrincipal() principal: Principal): Promise<SendStepUpEmailCodeReply> {

@@ -13,6 +13,7 @@ import {
 import { RpcClient } from '@signoff/service-kit';
 import { RevokeAllBody } from '../auth/auth.dto';
 import { AccountManagement } from '../auth/account-management.decorator';
+import { AllowedWhileViewStale } from '../auth/allowed-while-view-stale.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { requireReauthToken } from '../auth/reauth-token';
 import { RPC_CLIENT } from '../infrastructure/tokens';
@@ -48,6 +49,7 @@ export class DevicesHttpController {
   }
 
   /** No step-up: signing out one device is what a holder does for a lost phone, and it is undone by signing in again. */
+  @AllowedWhileViewStale()
   @Post('devices/:deviceId/sign-out')
   @HttpCode(202)
   signOut(@CurrentPrincipal() principal: Principal, @Param('deviceId') deviceId: string): Promise<RevocationAccepted> {
@@ -59,6 +61,7 @@ export class DevicesHttpController {
    * for any single device) and answers what comes next: a password change, since whoever used
    * the device may know the password. Not for the device asking (sign out instead).
    */
+  @AllowedWhileViewStale()
   @Post('devices/:deviceId/not-recognised')
   @HttpCode(202)
   async notRecognised(@CurrentPrincipal() principal: Principal, @Param('deviceId') deviceId: string): Promise<DeviceNotRecognisedReply> {
@@ -69,6 +72,7 @@ export class DevicesHttpController {
     return { revocationId, next: { action: 'change_password', method: 'POST', path: '/v1/account/password', stepUp: 'POST /v1/auth/step-up' } };
   }
 
+  @AllowedWhileViewStale()
   @Post('sessions/revoke-all')
   @HttpCode(202)
   revokeAll(

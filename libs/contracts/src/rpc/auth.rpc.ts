@@ -102,6 +102,14 @@ export class SessionRef {
   sessionId!: string;
 }
 
+/**
+ * Is this session still signed in (not revoked)? Asked by a gateway whose revocation view is
+ * stale, before it lets a sign-out route act (`@AllowedWhileViewStale()`). `SESSION_REVOKED` or
+ * `TOKEN_INVALID` when it may not.
+ */
+export class CheckSessionRequest extends SessionRef {}
+export type CheckSessionReply = Record<string, never>;
+
 export class LogoutRequest extends SessionRef {}
 export interface LogoutReply {
   revocationId: string;
