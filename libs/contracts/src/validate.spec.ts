@@ -1,17 +1,17 @@
 import { AccountEpochBumpedV1, parseEvent, parsePayload, SignoffError } from './index';
 
-describe('parsePayload', () => {
-  const valid = {
-    eventId: '7d3c6a32-6d0e-4c55-9f44-2d52c7c0b1a1',
-    occurredAt: '2026-11-21T12:00:00.000Z',
-    revocationId: '0b0c6a32-6d0e-4c55-9f44-2d52c7c0b1a2',
-    accountId: '1b0c6a32-6d0e-4c55-9f44-2d52c7c0b1a3',
-    sessionIds: ['2b0c6a32-6d0e-4c55-9f44-2d52c7c0b1a4'],
-    deviceIds: ['tv-1'],
-    reason: 'sign_out_all',
-    epoch: 2,
-  };
+const valid = {
+  eventId: '7d3c6a32-6d0e-4c55-9f44-2d52c7c0b1a1',
+  occurredAt: '2026-11-21T12:00:00.000Z',
+  revocationId: '0b0c6a32-6d0e-4c55-9f44-2d52c7c0b1a2',
+  accountId: '1b0c6a32-6d0e-4c55-9f44-2d52c7c0b1a3',
+  sessionIds: ['2b0c6a32-6d0e-4c55-9f44-2d52c7c0b1a4'],
+  deviceIds: ['tv-1'],
+  reason: 'sign_out_all',
+  epoch: 2,
+};
 
+describe('parsePayload', () => {
   it('accepts a well-formed event and returns an instance', () => {
     const event = parsePayload(AccountEpochBumpedV1, valid);
     expect(event).toBeInstanceOf(AccountEpochBumpedV1);
@@ -59,17 +59,6 @@ describe('parsePayload with a class that has no fields', () => {
 });
 
 describe('parseEvent (tolerant of fields a newer producer added)', () => {
-  const valid = {
-    eventId: '7d3c6a32-6d0e-4c55-9f44-2d52c7c0b1a1',
-    occurredAt: '2026-11-21T12:00:00.000Z',
-    revocationId: '0b0c6a32-6d0e-4c55-9f44-2d52c7c0b1a2',
-    accountId: '1b0c6a32-6d0e-4c55-9f44-2d52c7c0b1a3',
-    sessionIds: ['2b0c6a32-6d0e-4c55-9f44-2d52c7c0b1a4'],
-    deviceIds: ['tv-1'],
-    reason: 'sign_out_all',
-    epoch: 2,
-  };
-
   it('accepts unknown fields and drops them', () => {
     const event = parseEvent(AccountEpochBumpedV1, { ...valid, addedInV1_1: { nested: true }, region: 'eu' });
     expect(event.epoch).toBe(2);
