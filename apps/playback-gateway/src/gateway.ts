@@ -51,7 +51,8 @@ function drainOnSignals(app: INestApplication, config: GatewayConfig): void {
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
+    const startedAt = Date.now();
+    const deadline = startedAt + config.SHUTDOWN_TIMEOUT_MS;
     setTimeout(() => {
       logger.error(`${signal}: not stopped within ${config.SHUTDOWN_TIMEOUT_MS} ms; exiting`);
       process.exit(1);
@@ -60,6 +61,7 @@ function drainOnSignals(app: INestApplication, config: GatewayConfig): void {
       const windowMs = signal === 'SIGTERM' ? Math.min(config.DRAIN_WINDOW_MS, config.SHUTDOWN_TIMEOUT_MS / 2) : 0;
       await app.get(GatewayDrain).drain({ windowMs, deadline });
       await app.close();
+      logger.log(`${signal}: stopped in ${Date.now() - startedAt} ms`);
       process.exit(0);
     } catch (error) {
       logger.error(`${signal}: shutdown failed: ${(error as Error).stack ?? String(error)}`);

@@ -3,7 +3,7 @@ import { ApiError, DeviceClient, SignedOutEvent } from '@signoff/device-client';
 import { expectEventually, TcpProxy } from '@signoff/testing';
 import { http, TestStack } from './support/test-stack';
 
-const DRAIN_WINDOW_MS = 2_000;
+const DRAIN_WINDOW_MS = 3_000;
 const FAST_RECONNECT = { initialDelayMs: 100, maxDelayMs: 400 };
 
 /**
@@ -54,7 +54,7 @@ describe('a gateway drained by SIGTERM', () => {
       const ready = await http(first, 'GET', '/health/ready');
       expect(ready.status).toBe(503);
       expect(ready.body.checks.accepting).toBe(false);
-    }, { timeoutMs: 1_000, intervalMs: 10 });
+    }, { timeoutMs: 3_000, intervalMs: 10 });
     const refused = await late.connect().catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ApiError);
     expect((refused as ApiError).status).toBe(503);
