@@ -129,3 +129,17 @@ export class StreamWatch {
 export function streamCovers(info: StreamInfo, windowMs: number, now = Date.now()): boolean {
   return Date.parse(info.created) <= now - windowMs;
 }
+
+/** The deployment settings a watch reads (every service's config has them). */
+export interface StreamWatchSettings {
+  NATS_NAMESPACE: string;
+  NATS_STREAM_REPLICAS: number;
+  STREAM_CHECK_INTERVAL_MS: number;
+}
+
+/** A watch over `streams` as this deployment runs them; not started. */
+export function streamWatchFor(nc: NatsConnection, health: NatsHealth, settings: StreamWatchSettings, streams: readonly StreamDefinition[]): StreamWatch {
+  return new StreamWatch(nc, health, new NatsNamespace(settings.NATS_NAMESPACE), streams, { replicas: settings.NATS_STREAM_REPLICAS }, {
+    intervalMs: settings.STREAM_CHECK_INTERVAL_MS,
+  });
+}

@@ -1,6 +1,6 @@
 import { Provider } from '@nestjs/common';
 import { Stream } from '@signoff/contracts';
-import { connectNats, EventPublisher, NatsHealth, NatsNamespace, OutboxRelay, OutboxWriter, StreamWatch } from '@signoff/messaging';
+import { connectNats, EventPublisher, NatsHealth, NatsNamespace, OutboxRelay, OutboxWriter, StreamWatch, streamWatchFor } from '@signoff/messaging';
 import { TransactionContext } from '@signoff/persistence';
 import { Readiness } from '@signoff/service-kit';
 import { NatsConnection } from 'nats';
@@ -37,10 +37,7 @@ export function coreProviders(config: AuthConfig): Provider[] {
       // Started by AuthLifecycle, once StreamRecovery listens.
       provide: StreamWatch,
       inject: [NATS_CONNECTION, NatsHealth],
-      useFactory: (nc: NatsConnection, health: NatsHealth) =>
-        new StreamWatch(nc, health, new NatsNamespace(config.NATS_NAMESPACE), [Stream.security], { replicas: config.NATS_STREAM_REPLICAS }, {
-          intervalMs: config.STREAM_CHECK_INTERVAL_MS,
-        }),
+      useFactory: (nc: NatsConnection, health: NatsHealth) => streamWatchFor(nc, health, config, [Stream.security]),
     },
     {
       provide: EventPublisher,

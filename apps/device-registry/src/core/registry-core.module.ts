@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Stream } from '@signoff/contracts';
-import { connectNats, NatsHealth, NatsNamespace, StreamWatch } from '@signoff/messaging';
+import { connectNats, NatsHealth, NatsNamespace, StreamWatch, streamWatchFor } from '@signoff/messaging';
 import { createServiceDataSource, TransactionContext } from '@signoff/persistence';
 import { Readiness } from '@signoff/service-kit';
 import Redis from 'ioredis';
@@ -91,10 +91,7 @@ export class RegistryCoreModule {
           // Not started here: the event consumers start it, and keep trying while JetStream is away.
           provide: StreamWatch,
           inject: [NATS_CONNECTION, NatsHealth],
-          useFactory: (nc: NatsConnection, health: NatsHealth) =>
-            new StreamWatch(nc, health, new NatsNamespace(config.NATS_NAMESPACE), [Stream.security, Stream.progress, Stream.parked], { replicas: config.NATS_STREAM_REPLICAS }, {
-              intervalMs: config.STREAM_CHECK_INTERVAL_MS,
-            }),
+          useFactory: (nc: NatsConnection, health: NatsHealth) => streamWatchFor(nc, health, config, [Stream.security, Stream.progress, Stream.parked]),
         },
         CoreLifecycle,
       ],

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Stream } from '@signoff/contracts';
-import { connectNats, EventPublisher, NatsHealth, NatsNamespace, StreamWatch } from '@signoff/messaging';
+import { connectNats, EventPublisher, NatsHealth, NatsNamespace, StreamWatch, streamWatchFor } from '@signoff/messaging';
 import { createRpcClient, Readiness, RpcClient } from '@signoff/service-kit';
 import Redis from 'ioredis';
 import { NatsConnection } from 'nats';
@@ -58,8 +58,7 @@ export class InfrastructureModule {
           provide: StreamWatch,
           inject: [NATS_CONNECTION, NatsHealth],
           useFactory: async (nc: NatsConnection, health: NatsHealth) => {
-            const streams = [Stream.security, Stream.progress, Stream.parked];
-            const watch = new StreamWatch(nc, health, namespace, streams, { replicas: config.NATS_STREAM_REPLICAS }, { intervalMs: config.STREAM_CHECK_INTERVAL_MS });
+            const watch = streamWatchFor(nc, health, config, [Stream.security, Stream.progress, Stream.parked]);
             await watch.start();
             return watch;
           },
