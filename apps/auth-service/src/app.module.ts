@@ -20,6 +20,7 @@ import { SignInAlertsNatsController } from './sign-in-alerts/sign-in-alerts.nats
 import { SignInAlertsService } from './sign-in-alerts/sign-in-alerts.service';
 import { ProfilesNatsController } from './profiles/profiles.nats.controller';
 import { ProfilesService } from './profiles/profiles.service';
+import { OutboxPruner } from './outbox/outbox-pruner';
 import { SessionExpirySweeper } from './sessions/session-expiry.sweeper';
 import { SessionsNatsController } from './sessions/sessions.nats.controller';
 import { SessionsService } from './sessions/sessions.service';
@@ -88,6 +89,7 @@ export class AuthServiceModule {
         SignInAlertsService,
         ProfilesService,
         SessionExpirySweeper,
+        OutboxPruner,
         OutboxRecord,
         StreamRecovery,
       ],

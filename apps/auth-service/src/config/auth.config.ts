@@ -1,6 +1,6 @@
-import { TOKEN_POLICY } from '@signoff/contracts';
+import { revocationRetentionMs, TOKEN_POLICY } from '@signoff/contracts';
 import { CommonConfig } from '@signoff/service-kit';
-import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
 
 /**
  * auth-service settings. Read from the environment once by `loadConfig(AuthConfig)` in
@@ -25,6 +25,22 @@ export class AuthConfig extends CommonConfig {
   @Min(10)
   @Max(60_000)
   OUTBOX_POLL_MS = 500;
+
+  /**
+   * How long an outbox row is kept once published; older ones are deleted, unpublished ones never.
+   * At least the revocation retention (access-token lifetime + clock tolerance + a minute): the
+   * rows of that window are auth-service's record of recent revocations, republished after a
+   * stream loss and read by gateways rebuilding their view.
+   */
+  @IsInt()
+  @CoversRevocationRetention()
+  OUTBOX_RETENTION_SECONDS = 24 * 3600;
+
+  /** How often each replica deletes published outbox rows past `OUTBOX_RETENTION_SECONDS`. */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  OUTBOX_PRUNE_INTERVAL_SECONDS = 600;
 
   /** argon2id cost. The floors are the OWASP minimum (m=19 MiB, t=2, p=1): config can raise, never lower. */
   @IsInt()
@@ -133,4 +149,17 @@ export class AuthConfig extends CommonConfig {
   @Min(3_600)
   @Max(2_592_000)
   NOT_ME_TOKEN_TTL_SECONDS = 604_800;
+}
+
+/** A number of seconds no shorter than the revocation retention of this config's access-token lifetime. */
+function CoversRevocationRetention(): PropertyDecorator {
+  return ValidateBy({
+    name: 'coversRevocationRetention',
+    validator: {
+      validate: (value: unknown, args) =>
+        typeof value === 'number' && value * 1000 >= revocationRetentionMs((args?.object as AuthConfig).ACCESS_TOKEN_TTL_SECONDS),
+      defaultMessage: (args) =>
+        `$property must be at least the revocation retention (${revocationRetentionMs((args?.object as AuthConfig).ACCESS_TOKEN_TTL_SECONDS) / 1000} s: access-token lifetime + clock tolerance + 60 s)`,
+    },
+  });
 }

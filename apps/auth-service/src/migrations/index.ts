@@ -5,6 +5,7 @@ import { TwoFactor1795356000000 } from './1795356000000-two-factor';
 import { MailOutboxAndPasswordReset1795442400000 } from './1795442400000-mail-outbox-and-password-reset';
 import { SignInAlerts1795528800000 } from './1795528800000-sign-in-alerts';
 import { StepUpEmailCodes1795615200000 } from './1795615200000-step-up-email-codes';
+import { OutboxCreatedAtIndex1795960800000 } from './1795960800000-outbox-created-at-index';
 
 /** The Postgres schema auth-service owns; nothing else writes to it. */
 export const AUTH_SCHEMA = 'auth';
@@ -17,6 +18,7 @@ export const AUTH_MIGRATIONS = [
   MailOutboxAndPasswordReset1795442400000,
   SignInAlerts1795528800000,
   StepUpEmailCodes1795615200000,
+  OutboxCreatedAtIndex1795960800000,
 ];
 
 /** Creates the schema if missing and runs pending migrations, on a DataSource of its own. */
