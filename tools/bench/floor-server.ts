@@ -8,6 +8,7 @@
  * Env: FLOOR_PORT, FLOOR_SUBJECT (e.g. `<ns>.floor.revoke`), NATS_URL. Prints `ready` on
  * stdout once it listens and is subscribed; exits when its parent's stdin pipe closes.
  */
+import { DeviceChannelClose } from '@signoff/contracts';
 import { connect } from 'nats';
 import { WebSocket, WebSocketServer } from 'ws';
 
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
       const directive = JSON.stringify({ type: 'logout', revocationId: revoke.revocationId, reason: 'sign_out_all', purgeDownloads: true });
       for (const socket of sockets) {
         socket.send(directive);
-        socket.close(4001, 'signed out');
+        socket.close(DeviceChannelClose.signedOut.code, DeviceChannelClose.signedOut.reason);
       }
     },
   });

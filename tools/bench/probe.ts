@@ -1,3 +1,4 @@
+import { DeviceChannelClose } from '@signoff/contracts';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
@@ -95,7 +96,7 @@ export function checkCuts(probes: readonly ProbeSocket[], expected: (accountInde
     const { revocationId, startedAt } = expected(probe.accountIndex);
     const o = probe.outcome;
     if (o.closeAt === undefined || startedAt === undefined) fail('notClosed', probe, startedAt === undefined ? 'its account was never revoked' : 'still open');
-    else if (o.closeCode !== 4001) fail('wrongCode', probe, `closed with ${o.closeCode}`);
+    else if (o.closeCode !== DeviceChannelClose.signedOut.code) fail('wrongCode', probe, `closed with ${o.closeCode}`);
     else if (o.directiveRevocationId === undefined) fail('noDirective', probe, 'closed without a logout directive');
     else if (o.directiveRevocationId !== revocationId) fail('wrongRevocation', probe, `directive names ${o.directiveRevocationId}, expected ${revocationId}`);
     else {
