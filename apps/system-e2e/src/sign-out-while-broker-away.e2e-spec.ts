@@ -52,7 +52,7 @@ describe('signing out while the broker is away', () => {
     const read = await http(stack.gateway(0), 'GET', '/v1/devices', { token: phoneToken });
     expect([read.status, read.body.error.code]).toEqual([503, 'REVOCATION_VIEW_STALE']);
 
-    const one = await http(stack.gateway(0), 'POST', '/v1/devices/tablet/sign-out', { token: phoneToken });
+    const one = await http(stack.gateway(0), 'POST', '/v1/devices/tablet/not-recognised', { token: phoneToken });
     expect(one.status).toBe(202);
     const stepUp = await http(stack.gateway(0), 'POST', '/v1/auth/step-up', { token: phoneToken, body: { password: holder.password } });
     expect(stepUp.status).toBe(200);
@@ -76,11 +76,21 @@ describe('signing out while the broker is away', () => {
     gatewayNats.restore();
     await authEvents.restore();
     const [tvCut, tabletCut] = await Promise.all([tvOut, tabletOut]);
-    expect(tabletCut).toEqual({ event: { revocationId: one.body.revocationId, reason: 'sign_out_device', via: 'websocket' }, afterRestore: true });
+    expect(tabletCut).toEqual({ event: { revocationId: one.body.revocationId, reason: 'device_not_recognised', via: 'websocket' }, afterRestore: true });
     expect(tvCut).toEqual({ event: { revocationId: all.body.revocationId, reason: 'sign_out_all', via: 'websocket' }, afterRestore: true });
     await expectEventually(async () => expect((await http(stack.gateway(0), 'GET', '/health/ready')).body.checks['revocation-view']).toBe(true), { timeoutMs: 10_000 });
     const refused = await http(stack.gateway(0), 'GET', '/v1/auth/whoami', { token: tvToken });
     expect([refused.status, refused.body.error.code]).toEqual([401, 'SESSION_REVOKED']);
+
+    // The holder signs in again and follows the first sign-out: one device, as auth-service recorded it.
+    await phone.signIn(holder.email, holder.password);
+    await expectEventually(async () =>
+      expect(await phone.request('GET', `/v1/revocations/${one.body.revocationId}`)).toMatchObject({
+        scope: 'device',
+        completedAt: expect.any(String),
+        devices: [{ deviceId: 'tablet', state: expect.stringMatching(/^(cut|acknowledged)$/) }],
+      }),
+    );
   }, 60_000);
 });
 

@@ -36,11 +36,11 @@ describe('revocationScope', () => {
     expect(revocationScope(EventSubject.accountEpochBumped, 'password_changed')).toBe('all_devices');
   });
 
-  it('a session revoked to sign out one device covers that device', () => {
-    expect(revocationScope(EventSubject.sessionRevoked, 'sign_out_device')).toBe('device');
+  it.each(['sign_out_device', 'device_not_recognised'] as const)('a session revoked for %s covers that device, as auth-service records it', (reason) => {
+    expect(revocationScope(EventSubject.sessionRevoked, reason)).toBe('device');
   });
 
-  it.each(['logout', 'refresh_token_reused', 'replaced_by_new_sign_in'] as const)('a session revoked for %s covers the session', (reason) => {
+  it.each(['logout', 'refresh_token_reused', 'replaced_by_new_sign_in', 'session_expired'] as const)('a session revoked for %s covers the session', (reason) => {
     expect(revocationScope(EventSubject.sessionRevoked, reason)).toBe('session');
   });
 });

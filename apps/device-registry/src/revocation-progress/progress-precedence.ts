@@ -35,8 +35,26 @@ export function strongestReport<T extends { state: ProgressState }>(reports: rea
   return strongest;
 }
 
-/** What a revocation event covered, for its progress page. */
+/**
+ * The scope auth-service records for a `security.session.revoked.v1` of each reason (its
+ * `revocations/`, `sessions/` and `sign-in-alerts/` name it with the revocation). The event does
+ * not carry the scope, so it is derived here, for every reason: a `Record`, so a new reason does
+ * not compile without one. Reasons that bump the epoch never come on this event.
+ */
+const SESSION_REVOKED_SCOPE: Record<RevocationReason, RevocationScope> = {
+  sign_out_device: 'device',
+  device_not_recognised: 'device',
+  logout: 'session',
+  refresh_token_reused: 'session',
+  replaced_by_new_sign_in: 'session',
+  session_expired: 'session',
+  sign_out_all: 'all_devices',
+  password_changed: 'all_devices',
+  password_reset: 'all_devices',
+};
+
+/** What a revocation event covered, for its progress page: as auth-service recorded it. */
 export function revocationScope(subject: typeof EventSubject.sessionRevoked | typeof EventSubject.accountEpochBumped, reason: RevocationReason): RevocationScope {
   if (subject === EventSubject.accountEpochBumped) return 'all_devices';
-  return reason === 'sign_out_device' ? 'device' : 'session';
+  return SESSION_REVOKED_SCOPE[reason] ?? 'session';
 }

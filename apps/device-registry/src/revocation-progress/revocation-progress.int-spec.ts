@@ -99,6 +99,15 @@ describe('device-registry: revocation progress (integration)', () => {
     });
   });
 
+  it('reports a "Don\'t recognise this device?" sign-out with the scope auth-service recorded: device', async () => {
+    const clock = testClock();
+    const tablet = signedInDevice();
+    await signIn([{ device: tablet, name: 'Tablet' }], clock.next);
+    const revocation = sessionRevoked([tablet], { reason: 'device_not_recognised', occurredAt: clock.next() });
+    await h.publish(EventSubject.sessionRevoked, revocation);
+    expect(await progress(tablet.accountId, revocation.revocationId)).toMatchObject({ scope: 'device', devices: [{ deviceId: tablet.deviceId, state: 'pending' }] });
+  });
+
   it('never moves a device back: an acknowledgement followed by a late cut stays acknowledged', async () => {
     const clock = testClock();
     const tv = signedInDevice();
