@@ -1,5 +1,6 @@
 import { SignedOutEvent } from '@signoff/device-client';
 import { expectEventually, freePort, TcpProxy, testServers } from '@signoff/testing';
+import Redis from 'ioredis';
 import { createConnection, createServer, Server, Socket } from 'node:net';
 import { http, proxiedNats, TestStack } from './support/test-stack';
 
@@ -8,20 +9,24 @@ import { http, proxiedNats, TestStack } from './support/test-stack';
  * the gateway's event connection, a JetStream leader gone): the gateway's revocation view is
  * stale and auth-service cannot publish. Signing out is still accepted, each caller's session
  * checked by auth-service itself; reads keep failing closed; the events wait in the outbox and
- * cut the devices once the broker is back.
+ * cut the devices once the broker is back. And a gateway that cut a device but could not report
+ * it before it was killed: another gateway delivers the report it left in Redis.
  */
 describe('signing out while the broker is away', () => {
   let stack: TestStack;
   let gatewayNats: NamedConnectionProxy;
+  let doomedGatewayNats: NamedConnectionProxy;
   let authEvents: TcpProxy;
 
   beforeAll(async () => {
-    gatewayNats = await NamedConnectionProxy.start((await testServers()).natsUrl);
+    const { natsUrl } = await testServers();
+    gatewayNats = await NamedConnectionProxy.start(natsUrl);
+    doomedGatewayNats = await NamedConnectionProxy.start(natsUrl);
     const events = await proxiedNats();
     authEvents = events.proxy;
     stack = await TestStack.start({
-      gateways: 1,
-      gatewayEnv: () => [{ NATS_URL: gatewayNats.url, RPC_TIMEOUT_MS: '1500' }],
+      gateways: 2,
+      gatewayEnv: (): Array<Record<string, string>> => [{ NATS_URL: gatewayNats.url, RPC_TIMEOUT_MS: '1500' }, { NATS_URL: doomedGatewayNats.url }],
       authEnv: { EVENTS_NATS_URL: events.url },
     });
   }, 120_000);
@@ -31,6 +36,7 @@ describe('signing out while the broker is away', () => {
     await authEvents?.restore();
     await stack?.stop();
     await gatewayNats?.stop();
+    await doomedGatewayNats?.stop();
     await authEvents?.stop();
   }, 60_000);
 
@@ -92,6 +98,39 @@ describe('signing out while the broker is away', () => {
       }),
     );
   }, 60_000);
+
+  it('delivers the progress report of a gateway killed before it could publish it: kept in Redis, sent by another gateway', async () => {
+    const { tv, phone } = await stack.tvAndPhone({ tv: 1, phone: 0 });
+    const tvOut = new Promise<SignedOutEvent>((resolve) => tv.once('signed-out', resolve));
+    // Gateway 2 still hears the broker (its pull is open), but nothing it says reaches it.
+    doomedGatewayNats.freeze();
+    const { revocationId } = await phone.request<{ revocationId: string }>('POST', '/v1/devices/tv/sign-out');
+    expect(await tvOut).toMatchObject({ revocationId, via: 'websocket' });
+
+    const env = stack.stack.gateways[1].process.options.env;
+    const redis = new Redis(env.REDIS_URL, { keyPrefix: env.REDIS_KEY_PREFIX, lazyConnect: true });
+    try {
+      await expectEventually(async () => {
+        const entries = await redis.zrange('progress-reports:undelivered', 0, -1);
+        expect(entries.map((e) => JSON.parse(e) as { subject: string; message: { gatewayId: string } })).toContainEqual(
+          expect.objectContaining({ subject: 'playback.device.cut.v1', message: expect.objectContaining({ gatewayId: 'playback-gateway-2' }) }),
+        );
+      });
+    } finally {
+      redis.disconnect();
+    }
+    await stack.stack.gateways[1].process.kill();
+
+    // Not `pending` for ever: gateway 1 finds the dead gateway's report and publishes it.
+    await expectEventually(
+      async () =>
+        expect(await phone.request('GET', `/v1/revocations/${revocationId}`)).toMatchObject({
+          completedAt: expect.any(String),
+          devices: [{ deviceId: 'tv', state: expect.stringMatching(/^(cut|acknowledged)$/) }],
+        }),
+      { timeoutMs: 15_000 },
+    );
+  }, 60_000);
 });
 
 /** Connection names the gateway gives NATS (`infrastructure.module.ts`). */
@@ -104,10 +143,12 @@ const RPC_CONNECTION = 'playback-gateway-rpc:';
  * request/reply). A cut drops the named connections; until `restore()` every new connection is
  * refused before the handshake (a name is known only after it, and nats.js recovers from a
  * connection closed during the handshake only at its next stale-connection check, ~20 s later).
+ * `freeze()` stops everything clients send while what the server sends still flows.
  */
 class NamedConnectionProxy {
   private readonly connections = new Set<{ name: string; client: Socket; upstream: Socket }>();
   private readonly cutNames = new Set<string>();
+  private frozen = false;
 
   private constructor(
     private readonly server: Server,
@@ -134,13 +175,23 @@ class NamedConnectionProxy {
     this.cutNames.clear();
   }
 
+  /** For good: clients still receive, but nothing they send reaches the server (their publishes time out). */
+  freeze(): void {
+    this.frozen = true;
+    for (const { client, upstream } of this.connections) {
+      client.unpipe(upstream);
+      client.removeAllListeners('data');
+      client.pause();
+    }
+  }
+
   async stop(): Promise<void> {
     for (const connection of this.connections) this.drop(connection);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private accept(client: Socket, host: string, port: number): void {
-    if (this.cutNames.size > 0) return void client.destroy();
+    if (this.cutNames.size > 0 || this.frozen) return void client.destroy();
     const upstream = createConnection({ host, port });
     const connection = { name: '', client, upstream };
     this.connections.add(connection);
