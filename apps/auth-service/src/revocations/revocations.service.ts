@@ -140,6 +140,7 @@ export class RevocationsService {
       sessionIds: revoked.map((s) => s.id),
       deviceIds: revoked.map((s) => s.deviceId),
       reason: input.reason,
+      scope: 'all_devices',
     });
     this.logger.log(
       `signed out account accountId=${input.accountId} reason=${input.reason} revocationId=${revocation.id} epoch=${input.epoch} sessions=${revoked.length}`,
@@ -162,6 +163,7 @@ export class RevocationsService {
       sessionIds: input.sessions.map((s) => s.id),
       deviceIds: input.sessions.map((s) => s.deviceId),
       reason: input.reason,
+      scope: input.scope,
     });
     this.logger.log(
       `revoked reason=${input.reason} revocationId=${revocation.id} accountId=${input.accountId} sessionIds=${input.sessions.map((s) => s.id).join(',')}`,

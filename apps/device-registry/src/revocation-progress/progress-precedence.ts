@@ -37,9 +37,10 @@ export function strongestReport<T extends { state: ProgressState }>(reports: rea
 
 /**
  * The scope auth-service records for a `security.session.revoked.v1` of each reason (its
- * `revocations/`, `sessions/` and `sign-in-alerts/` name it with the revocation). The event does
- * not carry the scope, so it is derived here, for every reason: a `Record`, so a new reason does
- * not compile without one. Reasons that bump the epoch never come on this event.
+ * `revocations/`, `sessions/` and `sign-in-alerts/` name it with the revocation). Events carry
+ * the scope since it was added to the contract; for those published before, it is derived here,
+ * for every reason: a `Record`, so a new reason does not compile without one. Reasons that bump
+ * the epoch never come on this event.
  */
 const SESSION_REVOKED_SCOPE: Record<RevocationReason, RevocationScope> = {
   sign_out_device: 'device',

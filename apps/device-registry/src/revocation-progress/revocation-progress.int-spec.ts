@@ -108,6 +108,16 @@ describe('device-registry: revocation progress (integration)', () => {
     expect(await progress(tablet.accountId, revocation.revocationId)).toMatchObject({ scope: 'device', devices: [{ deviceId: tablet.deviceId, state: 'pending' }] });
   });
 
+  it('takes the scope the event carries over the one derived from its reason', async () => {
+    const clock = testClock();
+    const laptop = signedInDevice();
+    await signIn([{ device: laptop, name: 'Laptop' }], clock.next);
+    // A reason that alone would say `session`; auth-service recorded `device`, and said so.
+    const revocation = sessionRevoked([laptop], { reason: 'logout', scope: 'device', occurredAt: clock.next() });
+    await h.publish(EventSubject.sessionRevoked, revocation);
+    expect(await progress(laptop.accountId, revocation.revocationId)).toMatchObject({ scope: 'device' });
+  });
+
   it('never moves a device back: an acknowledgement followed by a late cut stays acknowledged', async () => {
     const clock = testClock();
     const tv = signedInDevice();

@@ -104,7 +104,7 @@ export class RevocationProgressService {
       [
         creating.map((r) => r.event.revocationId),
         creating.map((r) => r.event.accountId),
-        creating.map((r) => revocationScope(r.subject, r.event.reason)),
+        creating.map((r) => r.event.scope ?? revocationScope(r.subject, r.event.reason)),
         creating.map((r) => r.event.reason),
         creating.map((r) => r.event.occurredAt),
       ],

@@ -1,5 +1,5 @@
-import { ArrayMaxSize, IsArray, IsIn, IsString, IsUUID } from 'class-validator';
-import { REVOCATION_REASONS, RevocationReason } from '../domain';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
+import { REVOCATION_REASONS, REVOCATION_SCOPES, RevocationReason, RevocationScope } from '../domain';
 import { EventBase } from './event-base';
 
 /**
@@ -25,4 +25,12 @@ export abstract class RevocationEvent extends EventBase {
 
   @IsIn(REVOCATION_REASONS)
   reason!: RevocationReason;
+
+  /**
+   * What auth-service recorded the revocation as covering. Optional: events published before it
+   * existed do not carry it (consumers then derive it from the reason).
+   */
+  @IsOptional()
+  @IsIn(REVOCATION_SCOPES)
+  scope?: RevocationScope;
 }
