@@ -106,7 +106,9 @@ export class DurableEventConsumer {
       await jsm.consumers.update(stream, this.options.durableName, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending });
     }
     const consumer = await this.nc.jetstream().consumers.get(stream, this.options.durableName);
-    this.messages = await consumer.consume({ max_messages: PULL_BUFFER });
+    // Short pulls: a pull lost with a node (or a consumer leader change) is replaced within seconds,
+    // not after the default 30 s expiry (the heartbeat check stops after a reconnect until a pull works).
+    this.messages = await consumer.consume({ max_messages: PULL_BUFFER, expires: 5_000, idle_heartbeat: 1_000 });
     const messages = this.messages;
     const { batch } = this.options;
     const handleBatch = this.handleBatch;
