@@ -11,22 +11,31 @@ const INTERVAL_MS = 150;
 const KILL_AFTER_MS = 1_000;
 const DOWN_FOR_MS = 4_000;
 const APPLY_TIMEOUT_MS = 30_000;
+/**
+ * From a 202 to applied on both gateways, at most, while a node is down and back: JetStream's own
+ * election (about 5 s here), then a follower whose consumer died with the node notices (2-4 s) and
+ * recreates it. A follower that stalls (it used to, for 20 s and more) fails the test.
+ */
+const MAX_APPLY_LATENCY_MS = 15_000;
 
 interface Phase {
   name: string;
   /** Chooses the node to take down, given those already taken down in earlier phases. */
   victim: (cluster: NatsCluster, securityLeader: NatsClusterNode, earlier: NatsClusterNode[]) => NatsClusterNode;
   wipe: boolean;
+  /** Unbounded when a wiped node held the meta leadership: the next election took up to 17 s here, and no consumer can be created meanwhile. */
+  boundLatency: boolean;
 }
 
 const PHASES: Phase[] = [
-  { name: 'SECURITY leader SIGKILLed, back after 4 s', victim: (_, leader) => leader, wipe: false },
+  { name: 'SECURITY leader SIGKILLed, back after 4 s', victim: (_, leader) => leader, wipe: false, boundLatency: true },
   {
     name: 'another node SIGKILLed, back after 4 s',
     victim: (cluster, leader, earlier) => (earlier.includes(leader) ? cluster.nodes.find((n) => !earlier.includes(n))! : leader),
     wipe: false,
+    boundLatency: true,
   },
-  { name: 'a node stopped, store wiped, restarted', victim: (cluster, _, earlier) => cluster.nodes.find((n) => !earlier.includes(n))!, wipe: true },
+  { name: 'a node stopped, store wiped, restarted', victim: (cluster, _, earlier) => cluster.nodes.find((n) => !earlier.includes(n))!, wipe: true, boundLatency: false },
 ];
 
 /**
@@ -108,6 +117,7 @@ describe('the stack on a three-node NATS cluster', () => {
     // Most sign-outs were accepted at all (a few may be refused while a node is being replaced).
     for (const n of numbers) expect(n.accepted).toBeGreaterThanOrEqual(n.issued / 2);
     expect(numbers.map((n) => n.lost)).toEqual(PHASES.map(() => 0));
+    expect(numbers.filter((n, i) => PHASES[i].boundLatency && n.maxLatencyMs > MAX_APPLY_LATENCY_MS)).toEqual([]);
 
     const accepted = all.filter((r) => r.revocationId);
     for (const revocation of accepted) {
