@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EventSubject, ListRecentRevocationsReply, revocationRetentionMs } from '@signoff/contracts';
+import { ListRecentRevocationsReply, RECORDED_REVOCATION_SUBJECTS, revocationRetentionMs } from '@signoff/contracts';
 import { OutboxMessage } from '@signoff/messaging';
 import { DataSource } from 'typeorm';
 import { AuthConfig } from '../config/auth.config';
 
-/** Subjects that revoke something: what a gateway's view is made of. */
-const REVOCATION_SUBJECTS = [EventSubject.sessionRevoked, EventSubject.accountEpochBumped];
 /** Rows published up to this long after a stream's creation may predate it on the broker's clock. */
 const CLOCK_SKEW_MS = 5_000;
 
@@ -31,7 +29,7 @@ export class OutboxRecord {
       .getRepository(OutboxMessage)
       .createQueryBuilder('o')
       .select(['o.id', 'o.subject', 'o.payload'])
-      .where('o.subject IN (:...subjects)', { subjects: REVOCATION_SUBJECTS })
+      .where('o.subject IN (:...subjects)', { subjects: RECORDED_REVOCATION_SUBJECTS })
       .andWhere('o.createdAt > :since', { since: new Date(Date.now() - this.retentionMs) })
       .orderBy('o.id', 'ASC')
       .limit(limit);

@@ -29,13 +29,12 @@ export class SessionCheck {
   }
 
   /**
-   * For a route allowed while the view is stale: the view when it is current, else auth-service's
-   * own record of the session (a revocation the stale view already holds still refuses at once).
-   * A revoked session is refused as always (401 `SESSION_REVOKED`); when auth-service cannot
-   * answer either, the answer stays 503 `REVOCATION_VIEW_STALE`.
+   * For a route allowed while the view is stale: auth-service's own record of the session (a
+   * revocation the stale view already holds still refuses at once). A revoked session is refused
+   * as always (401 `SESSION_REVOKED`); when auth-service cannot answer either, the answer stays
+   * 503 `REVOCATION_VIEW_STALE`.
    */
   async assertSignedInWithAuthService(principal: Principal): Promise<void> {
-    if (this.feed.isCurrent()) return this.refuseIfKnownRevoked(principal);
     this.refuseIfKnownRevoked(principal);
     try {
       await this.rpc.call(RpcSubject.checkSession, sessionRefOf(principal));

@@ -107,7 +107,7 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
     this.watch.onInfo((info) => this.checkFollowerMoves(info));
     const started = Date.now();
     const built = await Promise.race([
-      this.rebuild('start').then(() => true),
+      this.rebuild().then(() => true),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), REPLAY_TIMEOUT_MS).unref()),
     ]);
     this.listening = true;
@@ -129,10 +129,11 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
    * window, loads auth-service's record as well. The view only ever gains revocations (it is
    * monotonic), so a rebuild never lets a revoked token back in, even half-way.
    */
-  private async rebuild(why: string): Promise<void> {
+  /** @param why what made a running gateway rebuild; absent for the first build at start. */
+  private async rebuild(why?: string): Promise<void> {
     const id = ++this.rebuilds;
     this.rebuilding = id;
-    if (why !== 'start') this.logger.warn(`rebuilding the revocation view: ${why}`);
+    if (why) this.logger.warn(`rebuilding the revocation view: ${why}`);
     try {
       const info = this.watch.info(Stream.security);
       const needsRecord = !info || !streamCovers(info, this.retentionMs);
@@ -142,7 +143,7 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
     } finally {
       if (this.rebuilding === id) this.rebuilding = 0;
     }
-    if (id === this.rebuilds && why !== 'start') this.logger.log(`revocation view rebuilt after: ${why}`);
+    if (id === this.rebuilds && why) this.logger.log(`revocation view rebuilt after: ${why}`);
   }
 
   /** A follower that does not move while the stream grows has stalled: reopen it where it stopped. */

@@ -1,11 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { EVENT_CLASSES, EventSubject, parseEvent, RpcSubject } from '@signoff/contracts';
+import { EVENT_CLASSES, parseEvent, RECORDED_REVOCATION_SUBJECTS, RpcSubject } from '@signoff/contracts';
 import { TypedEvent } from '@signoff/messaging';
 import { RpcClient } from '@signoff/service-kit';
 
 const PAGE_SIZE = 500;
 const RETRY_MS = { first: 250, max: 5_000 };
-const REVOCATION_SUBJECTS: ReadonlySet<string> = new Set([EventSubject.sessionRevoked, EventSubject.accountEpochBumped]);
 
 /**
  * Reads auth-service's own record of the revocations inside the access-token lifetime and hands
@@ -43,7 +42,7 @@ export class RevocationRecord {
     do {
       const page = await this.rpc.call(RpcSubject.listRecentRevocations, { afterId, limit: PAGE_SIZE });
       for (const { subject, payload } of page.events) {
-        if (!REVOCATION_SUBJECTS.has(subject)) continue;
+        if (!RECORDED_REVOCATION_SUBJECTS.includes(subject)) continue;
         const cls = EVENT_CLASSES[subject as keyof typeof EVENT_CLASSES] as new () => object;
         let event: TypedEvent;
         try {

@@ -1,4 +1,8 @@
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { EventSubject } from '../subjects';
+
+/** The events that revoke something: what the record holds and a gateway's view is made of. */
+export const RECORDED_REVOCATION_SUBJECTS: readonly string[] = [EventSubject.sessionRevoked, EventSubject.accountEpochBumped];
 
 /**
  * auth-service's own record of recent revocations (its outbox), so that a gateway can rebuild
