@@ -45,7 +45,7 @@ describe('StreamFollower on a three-node cluster (integration)', () => {
     }
   }
 
-  it('resumes within seconds when the node holding its consumer dies for good, and misses nothing', async () => {
+  it('resumes (within about ten seconds on a loaded machine) when the node holding its consumer dies for good, and misses nothing', async () => {
     const seen: number[] = [];
     follower = new StreamFollower(nc, namespace, { stream: Stream.security, filterSubject: 'security.>', consumerName: 'follower-spec' }, (e) =>
       seen.push(e.streamSequence),
@@ -62,7 +62,7 @@ describe('StreamFollower on a three-node cluster (integration)', () => {
     const killed = Date.now();
     await publish(20);
 
-    await expectEventually(() => expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i + 1)), { timeoutMs: 10_000, intervalMs: 50 });
+    await expectEventually(() => expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i + 1)), { timeoutMs: 20_000, intervalMs: 50 });
     const resumedMs = Date.now() - killed;
     await expectEventually(async () => expect(await follower.syncedWithStream()).toBe(true), { timeoutMs: 5_000, intervalMs: 100 });
     expect(follower.hasCaughtUp).toBe(true);
@@ -70,5 +70,5 @@ describe('StreamFollower on a three-node cluster (integration)', () => {
     const [replacement] = await jsm.consumers.list(stream).next();
     expect(replacement.cluster?.leader).not.toBe(holder.serverName);
     console.log(`consumer on ${holder.serverName} killed; the follower had everything ${resumedMs} ms later`);
-  }, 30_000);
+  }, 45_000);
 });

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { StreamDefinition } from '@signoff/contracts';
-import { AckPolicy, ConsumerEvents, ConsumerInfo, ConsumerMessages, DeliverPolicy, Events, JetStreamManager, JsMsg, nanos, NatsConnection, nuid, QueuedIterator, Status } from 'nats';
+import { AckPolicy, ConsumerConfig, ConsumerEvents, ConsumerInfo, ConsumerMessages, DeliverPolicy, Events, JetStreamManager, JsMsg, nanos, NatsConnection, nuid, QueuedIterator, Status } from 'nats';
 import { EventParking } from './event-parking';
 import { decodeEvent, InboundEvent } from './inbound-event';
 import { NatsNamespace } from './nats-namespace';
@@ -62,6 +62,8 @@ export class StreamFollower {
   private watchdog?: { timer: NodeJS.Timeout; stopStatus: () => void };
   private failedChecks = 0;
   private checking = false;
+  /** Creation time of the stream the current consumer reads: a stream recreated under it is another stream. */
+  private streamCreated?: string;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -149,7 +151,8 @@ export class StreamFollower {
     // The stream leader's last sequence: the consumer's own counts live on its node, whose replica may lag.
     if (subjects.length === 1 && subjects[0] === this.options.filterSubject) {
       const info = await jsm.streams.info(this.streamName);
-      return info.state.last_seq <= this.lastSequence;
+      // A recreated stream's sequences say nothing about what this follower has read.
+      return info.created === this.streamCreated && info.state.last_seq <= this.lastSequence;
     }
     const info = await jsm.consumers.info(this.streamName, current.consumerName);
     return info.num_pending === 0 && info.delivered.stream_seq <= this.lastSequence;
@@ -171,10 +174,6 @@ export class StreamFollower {
    */
   private async createConsumer(id: number, from: FollowFrom): Promise<{ consumerName: string; info: ConsumerInfo; messages: ConsumerMessages } | undefined> {
     const jsm = await this.jsm;
-    const start =
-      'time' in from
-        ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: from.time.toISOString() }
-        : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, from.sequence) };
     for (let attempt = 0; id === this.generationId; attempt++) {
       const name = `${this.options.consumerName}_${nuid.next()}`;
       try {
@@ -185,7 +184,7 @@ export class StreamFollower {
           mem_storage: true,
           num_replicas: 1,
           inactive_threshold: nanos(this.options.inactiveThresholdMs ?? 30_000),
-          ...start,
+          ...(await this.startOf(jsm, from)),
         });
         const consumer = await this.nc.jetstream({ timeout: API_TIMEOUT_MS }).consumers.get(this.streamName, name);
         if (id !== this.generationId) {
@@ -200,6 +199,24 @@ export class StreamFollower {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Where the new consumer starts. Following on "from a sequence" is only right on the same
+   * stream: one recreated meanwhile (its store lost) numbers its messages anew, and all of them are
+   * news, so the follower reads it from its start.
+   */
+  private async startOf(jsm: JetStreamManager, from: FollowFrom): Promise<Partial<ConsumerConfig>> {
+    const { created } = await jsm.streams.info(this.streamName);
+    const replaced = this.streamCreated !== undefined && created !== this.streamCreated;
+    this.streamCreated = created;
+    if ('time' in from) return { deliver_policy: DeliverPolicy.StartTime, opt_start_time: from.time.toISOString() };
+    if (replaced) {
+      this.logger.warn(`stream ${this.streamName} was recreated: following the new one from its start`);
+      this.lastSequence = 0;
+      return { deliver_policy: DeliverPolicy.All };
+    }
+    return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, from.sequence) };
   }
 
   /** Checks the consumer on every reconnect and every few seconds: the client's own heartbeat check stops after a reconnect while the consumer does not answer. */
