@@ -6,7 +6,7 @@ import { AccountsNatsController } from './accounts/accounts.nats.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { AuthConfig } from './config/auth.config';
 import { AuthLifecycle } from './core/auth-lifecycle';
-import { coreProviders } from './core/core.providers';
+import { authPlatform, coreProviders } from './core/core.providers';
 import { PasswordChangeService } from './credentials/password-change.service';
 import { PasswordHasher } from './credentials/password-hasher';
 import { PasswordNatsController } from './credentials/password.nats.controller';
@@ -49,7 +49,7 @@ export class AuthServiceModule {
   static forRoot(config: AuthConfig): DynamicModule {
     return {
       module: AuthServiceModule,
-      imports: [loggingModule('auth-service', config.LOG_LEVEL)],
+      imports: [loggingModule('auth-service', config.LOG_LEVEL), authPlatform(config)],
       controllers: [
         HealthController,
         AccountsNatsController,

@@ -62,18 +62,21 @@ export class StreamWatch {
     await this.checkNow();
   }
 
-  stop(): Promise<void> {
+  /** Stops looking; resolves once a look in progress has ended, however it ended. */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    return this.checking ?? Promise.resolve();
+    await this.checking?.catch(() => undefined);
   }
 
   onReset(listener: Listener<StreamReset>): void {
     this.resetListeners.push(listener);
   }
 
+  /** Hears every look; a listener added after a look hears the latest one of each stream at once. */
   onInfo(listener: Listener<StreamInfo>): void {
     this.infoListeners.push(listener);
+    for (const info of this.known.values()) void this.notify([listener], info, `info of ${info.config.name}`);
   }
 
   /** The stream as last seen (after `start`), by its definition. */

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestMicroservice } from '@nestjs/microservices';
 import { NamespacedNatsServer, NatsNamespace, natsTransportOptions } from '@signoff/messaging';
 import { Logger as PinoLogger } from 'nestjs-pino';
+import { Readiness } from './health/readiness';
 import { ContractPayloadPipe } from './rpc/contract-payload.pipe';
 import { RpcExceptionFilter } from './rpc/rpc-exception.filter';
 import { HttpExceptionFilter } from './http/http-exception.filter';
@@ -29,13 +30,14 @@ export async function startRpcService(module: DynamicModule, options: RpcService
   app.useGlobalFilters(new HttpExceptionFilter());
   // Only the signals that mean "stop": Nest's default list includes SIGUSR2 and others.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  const listener = new NamespacedNatsServer(
+    { ...natsTransportOptions(options.natsUrl, options.serviceName), queue: options.queue },
+    new NatsNamespace(options.namespace),
+  );
+  // The request listener has a connection of its own: without it the service answers nothing.
+  app.get(Readiness).register({ name: 'requests', check: () => listener.listening });
   const microservice = app.connectMicroservice(
-    {
-      strategy: new NamespacedNatsServer(
-        { ...natsTransportOptions(options.natsUrl, options.serviceName), queue: options.queue },
-        new NatsNamespace(options.namespace),
-      ),
-    },
+    { strategy: listener },
     // Deferred, so the pipe and filter below are installed before the microservice initialises
     // (Nest ignores global enhancers registered after initialisation).
     { inheritAppConfig: false, deferInitialization: true },

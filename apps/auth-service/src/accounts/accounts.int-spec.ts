@@ -123,6 +123,6 @@ describe('auth-service accounts (createAccount, getMe)', () => {
   it('reports ready on /health/ready once Postgres and NATS answer', async () => {
     const response = await fetch(`http://127.0.0.1:${listeningPort(auth.app)}/health/ready`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ready', checks: { postgres: true, nats: true } });
+    expect(await response.json()).toEqual({ status: 'ready', checks: { postgres: true, nats: true, requests: true } });
   });
 });

@@ -4,7 +4,7 @@ import { ChildServer, expectEventually, startNatsServer, TestDatabase, uniqueNam
 import { AuthServiceModule } from '../app.module';
 import { createAuthTestDatabase, dropWhenIdle, testAuthConfig } from '../testing/auth-test-harness';
 
-/** `/health/ready` follows the broker: ready while NATS answers, not ready while it is gone. */
+/** `/health/ready` follows the broker: ready while NATS answers (events and requests), not ready while it is gone. */
 describe('auth-service readiness', () => {
   let db: TestDatabase;
   let broker: ChildServer;
@@ -36,10 +36,10 @@ describe('auth-service readiness', () => {
   }
 
   it('is ready with Postgres and NATS up, and not ready once the broker is gone', async () => {
-    expect(await readiness()).toEqual({ status: 200, body: { status: 'ready', checks: { postgres: true, nats: true } } });
+    expect(await readiness()).toEqual({ status: 200, body: { status: 'ready', checks: { postgres: true, nats: true, requests: true } } });
     await broker.kill();
     await expectEventually(async () => {
-      expect(await readiness()).toEqual({ status: 503, body: { status: 'not_ready', checks: { postgres: true, nats: false } } });
+      expect(await readiness()).toEqual({ status: 503, body: { status: 'not_ready', checks: { postgres: true, nats: false, requests: false } } });
     });
   });
 });

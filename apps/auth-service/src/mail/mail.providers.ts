@@ -2,7 +2,6 @@ import { Provider } from '@nestjs/common';
 import { TransactionContext } from '@signoff/persistence';
 import { DataSource } from 'typeorm';
 import { AuthConfig } from '../config/auth.config';
-import { createAuthDataSource } from '../database/auth-data-source';
 import { MailOutbox } from './mail-outbox';
 import { MailRelay } from './mail-relay';
 import { mailTransportFor } from './mail-transport';
@@ -10,21 +9,13 @@ import { mailTransportFor } from './mail-transport';
 export const MAIL_RELAY_DATA_SOURCE = Symbol('MAIL_RELAY_DATA_SOURCE');
 
 /**
- * The mail outbox and its relay. The relay has a one-connection pool of its own, like the event
- * relay: mail must not queue behind request traffic, and request traffic not behind mail.
- * Started and stopped by `AuthLifecycle`.
+ * The mail outbox and its relay. The relay reads through a one-connection pool of its own (opened
+ * by the platform, see `authPlatform`): mail must not queue behind request traffic, and request
+ * traffic not behind mail. Started and stopped by `AuthLifecycle`.
  */
 export function mailProviders(config: AuthConfig): Provider[] {
   return [
     { provide: MailOutbox, useFactory: (tx: TransactionContext) => new MailOutbox(tx), inject: [TransactionContext] },
-    {
-      provide: MAIL_RELAY_DATA_SOURCE,
-      useFactory: async (): Promise<DataSource> => {
-        const dataSource = createAuthDataSource({ url: config.DATABASE_URL, poolSize: 1, applicationName: 'auth-service-mail' });
-        await dataSource.initialize();
-        return dataSource;
-      },
-    },
     {
       provide: MailRelay,
       useFactory: (dataSource: DataSource) =>

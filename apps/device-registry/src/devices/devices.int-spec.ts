@@ -242,6 +242,6 @@ describe('device-registry: devices (integration)', () => {
   it('reports ready once Postgres, NATS, Redis and both event consumers are up', async () => {
     const response = await fetch(`http://127.0.0.1:${listeningPort(h.app)}/health/ready`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ready', checks: { postgres: true, nats: true, redis: true, consumers: true } });
+    expect(await response.json()).toEqual({ status: 'ready', checks: { postgres: true, nats: true, redis: true, consumers: true, requests: true } });
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RedisKey } from '@signoff/contracts';
 import Redis from 'ioredis';
-import { REDIS } from '../core/tokens';
+import { REDIS } from '@signoff/platform';
 import { LiveState, parsePlaybackState } from './device-status';
 
 /** Reads what the gateways publish in Redis about devices (presence, playback). */

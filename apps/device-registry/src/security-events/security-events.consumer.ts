@@ -4,7 +4,7 @@ import { BatchOptions, DurableEventConsumer, InboundEvent, NatsNamespace, Stream
 import { Readiness } from '@signoff/service-kit';
 import { NatsConnection } from 'nats';
 import { RegistryConfig } from '../config/registry.config';
-import { NATS_CONNECTION } from '../core/tokens';
+import { NATS_CONNECTION } from '@signoff/platform';
 import { SecurityEventsHandler } from './security-events.handler';
 
 /** Durable consumer names: replicas of the registry share each one, and so share the work. */

@@ -5,7 +5,7 @@ import { AccountManagement } from '../auth/account-management.decorator';
 import { AllowedWhileViewStale } from '../auth/allowed-while-view-stale.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { requireReauthToken } from '../auth/reauth-token';
-import { RPC_CLIENT } from '../infrastructure/tokens';
+import { RPC_CLIENT } from '@signoff/platform';
 import { Throttle } from '../throttling/throttle.service';
 import { ChangePasswordBody } from './account.dto';
 

@@ -16,7 +16,7 @@ import type { Request } from 'express';
 import { RefreshCookieInterceptor } from '../account-page/refresh-cookie.interceptor';
 import { ProgressReporter } from '../device-channel/progress-reporter.service';
 import { clientAddress } from '../infrastructure/client-address';
-import { RPC_CLIENT } from '../infrastructure/tokens';
+import { RPC_CLIENT } from '@signoff/platform';
 import { Throttle } from '../throttling/throttle.service';
 import { AccountManagement } from './account-management.decorator';
 import { AllowedWhileViewStale } from './allowed-while-view-stale.decorator';

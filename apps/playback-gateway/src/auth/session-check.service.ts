@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Principal, RpcSubject, SignoffError } from '@signoff/contracts';
 import { RpcClient } from '@signoff/service-kit';
-import { RPC_CLIENT } from '../infrastructure/tokens';
+import { RPC_CLIENT } from '@signoff/platform';
 import { RevocationFeed } from '../security-events/revocation-feed.service';
 import { sessionRefOf } from './current-principal.decorator';
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { KeysRotatedV1 } from '@signoff/contracts';
 import { AccessTokenVerifier } from '@signoff/token-verification';
 import { RevocationFeed } from '../security-events/revocation-feed.service';
@@ -17,7 +17,7 @@ const ROTATION_RETRY_MS = 1_000;
  * Reloads also drop retired keys.
  */
 @Injectable()
-export class SigningKeysRefresher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SigningKeysRefresher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SigningKeysRefresher.name);
   private timer?: NodeJS.Timeout;
   private stopped = false;
@@ -43,7 +43,7 @@ export class SigningKeysRefresher implements OnApplicationBootstrap, OnApplicati
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  onModuleDestroy(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
   }

@@ -68,9 +68,14 @@ export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplic
     this.pingTimer.unref();
   }
 
-  /** Whatever a drain left (or all, when the app is closed without one): 1012 at once, so the HTTP server can stop. */
+  /**
+   * Whatever a drain left (or all, when the app is closed without one): 1012 at once, so the HTTP
+   * server can stop; then the progress reports of the last cuts go out while NATS and Redis are
+   * still open (the platform closes them in the next phase).
+   */
   async beforeApplicationShutdown(): Promise<void> {
     await this.reconnectAllElsewhere(0);
+    await this.progress.stop();
   }
 
   /** From now on, new channels are refused (503) and channels still being opened are closed with 1012. */

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { LIVE_STATE, RedisKey } from '@signoff/contracts';
 import Redis from 'ioredis';
-import { GATEWAY_ID, REDIS } from '../infrastructure/tokens';
+import { GATEWAY_ID } from '../infrastructure/tokens';
+import { REDIS } from '@signoff/platform';
 import { ConnectionRegistry } from './connection-registry';
 
 const CLEAR_IF_MINE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -12,7 +13,7 @@ const CLEAR_IF_MINE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redi
  * a Redis failure is logged and never blocks a connection or a sign-out.
  */
 @Injectable()
-export class PresenceService implements OnModuleInit, OnApplicationShutdown {
+export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(PresenceService.name);
   private timer?: NodeJS.Timeout;
   private failing = false;
@@ -28,7 +29,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  onModuleDestroy(): void {
     if (this.timer) clearInterval(this.timer);
   }
 

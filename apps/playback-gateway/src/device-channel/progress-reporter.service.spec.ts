@@ -91,7 +91,7 @@ describe('ProgressReporter', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(reporters.splice(0).map((reporter) => reporter.onApplicationShutdown()));
+    await Promise.all(reporters.splice(0).map((reporter) => reporter.stop()));
     jest.useRealTimers();
   });
 

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DeviceProgressEvent, DeviceProgressItem, EventSubject, MAX_PROGRESS_ITEMS } from '@signoff/contracts';
 import { EventPublisher } from '@signoff/messaging';
 import { RepeatingTask } from '@signoff/service-kit';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { GATEWAY_ID, REDIS } from '../infrastructure/tokens';
+import { GATEWAY_ID } from '../infrastructure/tokens';
+import { REDIS } from '@signoff/platform';
 
 export type DeviceRef = Omit<DeviceProgressItem, 'occurredAt'>;
 
@@ -44,7 +45,7 @@ const REDELIVERY_BATCH = 100;
  * retried with backoff, as before.
  */
 @Injectable()
-export class ProgressReporter implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProgressReporter implements OnApplicationBootstrap {
   private readonly logger = new Logger(ProgressReporter.name);
   private readonly pending = new Map<string, { subject: ProgressSubject; via?: Via; devices: DeviceProgressItem[] }>();
   private flushTimer?: NodeJS.Timeout;
@@ -85,7 +86,8 @@ export class ProgressReporter implements OnApplicationBootstrap, OnApplicationSh
     this.redelivery.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Delivers what is pending (called once no device can report any more); each report ends published, in Redis or in memory. */
+  async stop(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.redelivery.stop();

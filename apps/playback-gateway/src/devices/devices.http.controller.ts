@@ -16,7 +16,7 @@ import { AccountManagement } from '../auth/account-management.decorator';
 import { AllowedWhileViewStale } from '../auth/allowed-while-view-stale.decorator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { requireReauthToken } from '../auth/reauth-token';
-import { RPC_CLIENT } from '../infrastructure/tokens';
+import { RPC_CLIENT } from '@signoff/platform';
 import { checkDeviceId } from './device-id';
 
 /** The device list, one device's history, signing out one or all devices, and progress: not for kids profiles. */

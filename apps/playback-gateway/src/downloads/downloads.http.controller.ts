@@ -5,7 +5,7 @@ import { PickType } from '@nestjs/swagger';
 import { AccountManagement } from '../auth/account-management.decorator';
 import { CurrentPrincipal, planOf } from '../auth/current-principal.decorator';
 import { checkDeviceId } from '../devices/device-id';
-import { RPC_CLIENT } from '../infrastructure/tokens';
+import { RPC_CLIENT } from '@signoff/platform';
 
 export class DownloadBody extends PickType(IssueDownloadRequest, ['titleId'] as const) {}
 

@@ -3,7 +3,7 @@ import { ConfirmPasswordResetReply, ConfirmPasswordResetRequest, RequestPassword
 import { Public, RpcClient } from '@signoff/service-kit';
 import type { Request } from 'express';
 import { clientAddress } from '../infrastructure/client-address';
-import { RPC_CLIENT } from '../infrastructure/tokens';
+import { RPC_CLIENT } from '@signoff/platform';
 import { Throttle } from '../throttling/throttle.service';
 
 /**

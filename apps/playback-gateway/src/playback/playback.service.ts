@@ -11,7 +11,7 @@ import { NatsNamespace } from '@signoff/messaging';
 import Redis from 'ioredis';
 import { NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';
-import { NATS_CONNECTION, NATS_NAMESPACE, REDIS } from '../infrastructure/tokens';
+import { NATS_CONNECTION, REDIS } from '@signoff/platform';
 import { planOf } from '../auth/current-principal.decorator';
 import { AppliedRevocation, RevocationFeed } from '../security-events/revocation-feed.service';
 import { PlaybackConfig } from './playback.config';
@@ -34,7 +34,7 @@ export class PlaybackService implements OnModuleInit {
   constructor(
     @Inject(REDIS) redis: Redis,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    @Inject(NATS_NAMESPACE) private readonly namespace: NatsNamespace,
+    private readonly namespace: NatsNamespace,
     private readonly feed: RevocationFeed,
     private readonly config: PlaybackConfig,
   ) {

@@ -3,7 +3,7 @@ import { CreateProfileReply, ListProfilesReply, Principal, RpcSubject, SelectPro
 import { RpcClient } from '@signoff/service-kit';
 import { AccountManagement } from '../auth/account-management.decorator';
 import { CurrentPrincipal, sessionRefOf } from '../auth/current-principal.decorator';
-import { RPC_CLIENT } from '../infrastructure/tokens';
+import { RPC_CLIENT } from '@signoff/platform';
 import { CreateProfileBody, RenameProfileBody } from './profiles.dto';
 
 const profileIdPipe = new ParseUUIDPipe({ exceptionFactory: () => new SignoffError('VALIDATION_FAILED', 'profileId must be a UUID') });

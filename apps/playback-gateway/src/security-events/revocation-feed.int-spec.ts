@@ -2,7 +2,7 @@ import { EventSubject, Stream } from '@signoff/contracts';
 import { NatsNamespace, StreamWatch } from '@signoff/messaging';
 import { expectEventually } from '@signoff/testing';
 import { NatsConnection } from 'nats';
-import { NATS_CONNECTION, NATS_NAMESPACE } from '../infrastructure/tokens';
+import { NATS_CONNECTION } from '@signoff/platform';
 import { randomUUID } from 'node:crypto';
 import { GatewayTestModule, principal } from '../testing/gateway-test-module';
 import { AppliedRevocation, RevocationFeed } from './revocation-feed.service';
@@ -61,7 +61,7 @@ describe('RevocationFeed on real JetStream', () => {
     const target = principal();
     const revocationId = randomUUID();
     const nc = gateway.app.get<NatsConnection>(NATS_CONNECTION);
-    const namespace = gateway.app.get<NatsNamespace>(NATS_NAMESPACE);
+    const namespace = gateway.app.get(NatsNamespace);
     const event = {
       eventId: randomUUID(),
       occurredAt: new Date().toISOString(),
@@ -91,7 +91,7 @@ describe('RevocationFeed on real JetStream', () => {
     });
     // Garbage on the subject is dropped at the edge; the follower carries on.
     const nc = gateway.app.get<NatsConnection>(NATS_CONNECTION);
-    const namespace = gateway.app.get<NatsNamespace>(NATS_NAMESPACE);
+    const namespace = gateway.app.get(NatsNamespace);
     await nc.jetstream().publish(namespace.subject(EventSubject.sessionRevoked), 'not json');
     await nc.jetstream().publish(namespace.subject(EventSubject.sessionRevoked), JSON.stringify({ revocationId: 'x', sessionIds: 'all' }));
     const marker = principal();
@@ -116,7 +116,7 @@ describe('RevocationFeed on real JetStream', () => {
 
   it('after the stream lost its data: follows the new stream from its start and takes what it lacks from auth-service', async () => {
     const nc = gateway.app.get<NatsConnection>(NATS_CONNECTION);
-    const namespace = gateway.app.get<NatsNamespace>(NATS_NAMESPACE);
+    const namespace = gateway.app.get(NatsNamespace);
     const jsm = await nc.jetstreamManager();
     const watch = gateway.get(StreamWatch);
     const streamName = namespace.streamName(Stream.security);

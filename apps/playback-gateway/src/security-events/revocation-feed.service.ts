@@ -1,11 +1,12 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventSubject, KeysRotatedV1, RevocationReason, revocationRetentionMs, Stream } from '@signoff/contracts';
 import { NatsHealth, NatsNamespace, StreamFollower, StreamWatch, streamCovers, TypedEvent } from '@signoff/messaging';
 import { Readiness, RpcClient } from '@signoff/service-kit';
 import { RevocationView } from '@signoff/token-verification';
 import { NatsConnection, StreamInfo } from 'nats';
 import { GatewayConfig } from '../config/gateway.config';
-import { GATEWAY_CONFIG, NATS_CONNECTION, NATS_NAMESPACE, RPC_CLIENT } from '../infrastructure/tokens';
+import { GATEWAY_CONFIG } from '../infrastructure/tokens';
+import { NATS_CONNECTION, RPC_CLIENT } from '@signoff/platform';
 import { RevocationRecord } from './revocation-record';
 
 /** A revocation as the rest of the gateway needs it: whom to cut. */
@@ -34,7 +35,7 @@ const STALLED_LOOKS = 2;
  * the view is *not current* and protected routes fail closed (503 REVOCATION_VIEW_STALE).
  */
 @Injectable()
-export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RevocationFeed implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RevocationFeed.name);
   readonly view: RevocationView;
   private readonly retentionMs: number;
@@ -54,7 +55,7 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     @Inject(NATS_CONNECTION) nc: NatsConnection,
-    @Inject(NATS_NAMESPACE) namespace: NatsNamespace,
+    namespace: NatsNamespace,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     @Inject(RPC_CLIENT) rpc: RpcClient,
     private readonly health: NatsHealth,
@@ -118,7 +119,7 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
     this.pruneTimer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.follower.stop();

@@ -1,7 +1,7 @@
 import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { EventMap, Principal, SignoffError } from '@signoff/contracts';
-import { EventPublisher } from '@signoff/messaging';
+import { EventPublisher, StreamWatch } from '@signoff/messaging';
 import { loadConfig } from '@signoff/service-kit';
 import { cleanupNamespace, testServers, uniqueNamespace } from '@signoff/testing';
 import { randomUUID } from 'node:crypto';
@@ -38,7 +38,11 @@ export class GatewayTestModule {
     const moduleRef = await Test.createTestingModule({ imports: [InfrastructureModule.forRoot(config), ...imports] }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     const harness = new GatewayTestModule(app, config, servers.natsUrl, servers.redisUrl, authRecord);
-    await beforeInit?.(harness);
+    if (beforeInit) {
+      // The platform creates the streams at bootstrap; what is published before needs them now.
+      await app.get(StreamWatch).checkNow();
+      await beforeInit(harness);
+    }
     await app.init();
     return harness;
   }

@@ -5,7 +5,7 @@ import { ChildServer, expectEventually, startRedisServer, testServers } from '@s
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { GatewayConfig } from '../config/gateway.config';
-import { REDIS } from '../infrastructure/tokens';
+import { REDIS } from '@signoff/platform';
 import { GatewayTestModule } from '../testing/gateway-test-module';
 import { emailSubject } from './throttle-subjects';
 import { Admission, Throttle } from './throttle.service';
@@ -142,7 +142,7 @@ describe('Throttle on real Redis', () => {
   });
 
   it('shares one count between two gateways', async () => {
-    const second = new Redis(shared.options);
+    const second = new Redis({ ...shared.options, lazyConnect: false });
     try {
       // Until its client is ready a gateway counts in memory (no offline queue): wait for it.
       await expectEventually(() => expect(second.status).toBe('ready'));
@@ -194,7 +194,7 @@ describe('Throttle when Redis fails', () => {
     gateway = await GatewayTestModule.start([]);
     prefix = gateway.config.REDIS_KEY_PREFIX;
     redis = await startRedisServer();
-    const options = { ...gateway.app.get<Redis>(REDIS).options, host: '127.0.0.1', port: redis.port };
+    const options = { ...gateway.app.get<Redis>(REDIS).options, host: '127.0.0.1', port: redis.port, lazyConnect: false };
     clients = [new Redis(options), new Redis(options)];
     // Connection errors are the point of these tests; keep ioredis from printing each one.
     for (const client of clients) client.on('error', () => undefined);

@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { GatewayConfig } from '../config/gateway.config';
-import { GATEWAY_CONFIG, REDIS } from '../infrastructure/tokens';
+import { GATEWAY_CONFIG } from '../infrastructure/tokens';
+import { REDIS } from '@signoff/platform';
 import { Throttle } from './throttle.service';
 
 /** The throttle on the gateway's shared Redis client; global, like the infrastructure it sits on. */

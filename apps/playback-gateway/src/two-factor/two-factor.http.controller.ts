@@ -4,7 +4,7 @@ import { RpcClient } from '@signoff/service-kit';
 import { AccountManagement } from '../auth/account-management.decorator';
 import { CurrentPrincipal, sessionRefOf } from '../auth/current-principal.decorator';
 import { requireReauthToken } from '../auth/reauth-token';
-import { RPC_CLIENT } from '../infrastructure/tokens';
+import { RPC_CLIENT } from '@signoff/platform';
 import { Throttle } from '../throttling/throttle.service';
 import { ConfirmTwoFactorBody, DisableTwoFactorBody, TwoFactorEnrolmentResponse } from './two-factor.dto';
 import { qrCodeSvg } from './qr-code';

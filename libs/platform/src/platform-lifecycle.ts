@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { NatsHealth, StreamWatch } from '@signoff/messaging';
+import { Readiness, RpcClient } from '@signoff/service-kit';
+import Redis from 'ioredis';
+import { NatsConnection } from 'nats';
+import { DataSource } from 'typeorm';
+import { NATS_CONNECTION, REDIS, RPC_CLIENT } from './tokens';
+
+export const OPEN_DATA_SOURCES = Symbol('OPEN_DATA_SOURCES');
+
+/**
+ * Registers the readiness of each dependency, starts the stream watch, and closes every
+ * connection, last. The platform module is global, so
+ * Nest calls its hooks before any feature's in each phase: features stop their loops, relays and
+ * consumers in `onModuleDestroy` or `beforeApplicationShutdown` (both phases end before this
+ * one begins), and may still publish or write there; connections close here in
+ * `onApplicationShutdown`, the last phase.
+ */
+@Injectable()
+export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Platform');
+
+  constructor(
+    private readonly watch: StreamWatch,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(OPEN_DATA_SOURCES) private readonly dataSources: DataSource[],
+    health: NatsHealth,
+    readiness: Readiness,
+    @Optional() dataSource?: DataSource,
+    @Optional() @Inject(REDIS) private readonly redis?: Redis,
+    @Optional() @Inject(RPC_CLIENT) private readonly rpc?: RpcClient,
+  ) {
+    // A dependency makes the service unready only when the service cannot do its work without it.
+    if (dataSource) readiness.register({ name: 'postgres', check: async () => (await dataSource.query('SELECT 1 AS ok')).length === 1 });
+    readiness.register({ name: 'nats', check: () => health.healthy });
+    // Live state only: stream starts and live status fail on their own (503) while it is away,
+    // and a load balancer would otherwise take every replica out at once for it.
+    if (redis) readiness.register({ name: 'redis', check: () => redis.status === 'ready', required: false });
+  }
+
+  /**
+   * The first look creates or raises the streams. Without JetStream yet the service still
+   * starts: the watch keeps looking, and what needs the streams stays unready until then.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.watch.start().catch((error: unknown) => this.logger.warn(`streams not reachable yet: ${(error as Error).message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.watch.stop();
+    await Promise.allSettled([this.rpc?.close(), this.nc.isClosed() ? undefined : this.nc.drain()]);
+    this.redis?.disconnect();
+    for (const dataSource of this.dataSources) {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    }
+    this.logger.log('connections closed');
+  }
+}
