@@ -133,8 +133,8 @@ describe('signing out while the broker is away', () => {
   }, 60_000);
 });
 
-/** Connection names the gateway gives NATS (`infrastructure.module.ts`). */
-const EVENT_CONNECTION = 'playback-gateway:';
+/** Connection names the gateway gives NATS (`PlatformModule`). */
+const EVENT_CONNECTION = 'playback-gateway-events:';
 const RPC_CONNECTION = 'playback-gateway-rpc:';
 
 /**

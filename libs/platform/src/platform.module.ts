@@ -21,14 +21,15 @@ import { NATS_CONNECTION, REDIS, RPC_CLIENT } from './tokens';
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const { settings } = options;
-    const name = options.instance ? `${options.service}:${options.instance}` : options.service;
+    // Connection names as `nats connz` shows them: `playback-gateway-events:<id>`, `auth-service-rpc`.
+    const connectionName = (purpose: string) => `${options.service}-${purpose}${options.instance ? `:${options.instance}` : ''}`;
     const namespace = new NatsNamespace(settings.NATS_NAMESPACE);
     // Closed at shutdown in the reverse order of opening.
     const dataSources: DataSource[] = [];
 
     const providers: Provider[] = [
       { provide: NatsNamespace, useValue: namespace },
-      { provide: NATS_CONNECTION, useFactory: () => connectNats(options.eventsNatsUrl || settings.NATS_URL, name) },
+      { provide: NATS_CONNECTION, useFactory: () => connectNats(options.eventsNatsUrl || settings.NATS_URL, connectionName('events')) },
       { provide: NatsHealth, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new NatsHealth(nc) },
       {
         provide: StreamWatch,
@@ -57,13 +58,13 @@ export class PlatformModule {
       exported.push(DataSource, TransactionContext, ...(database.extraPools ?? []).map((pool) => pool.token));
     }
     if (options.redis) {
-      providers.push({ provide: REDIS, useFactory: () => connectRedis(settings, name) });
+      providers.push({ provide: REDIS, useFactory: () => connectRedis(settings, connectionName('live-state')) });
       exported.push(REDIS);
     }
     if (options.rpcClient) {
       providers.push({
         provide: RPC_CLIENT,
-        useFactory: () => createRpcClient({ natsUrl: settings.NATS_URL, namespace: settings.NATS_NAMESPACE, name: `${name}:rpc`, timeoutMs: settings.RPC_TIMEOUT_MS }),
+        useFactory: () => createRpcClient({ natsUrl: settings.NATS_URL, namespace: settings.NATS_NAMESPACE, name: connectionName('rpc'), timeoutMs: settings.RPC_TIMEOUT_MS }),
       });
       exported.push(RPC_CLIENT);
     }
