@@ -8,6 +8,9 @@ import { NATS_CONNECTION, REDIS, RPC_CLIENT } from './tokens';
 
 export const OPEN_DATA_SOURCES = Symbol('OPEN_DATA_SOURCES');
 
+/** Longest a shutdown waits for the JetStream connection to flush before closing it anyway. */
+const DRAIN_TIMEOUT_MS = 2_000;
+
 /**
  * Registers the readiness of each dependency, starts the stream watch, and closes every
  * connection, last. The platform module is global, so
@@ -24,7 +27,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
     private readonly watch: StreamWatch,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(OPEN_DATA_SOURCES) private readonly dataSources: DataSource[],
-    health: NatsHealth,
+    private readonly health: NatsHealth,
     readiness: Readiness,
     @Optional() dataSource?: DataSource,
     @Optional() @Inject(REDIS) private readonly redis?: Redis,
@@ -48,11 +51,33 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     await this.watch.stop();
-    await Promise.allSettled([this.rpc?.close(), this.nc.isClosed() ? undefined : this.nc.drain()]);
+    await Promise.allSettled([this.rpc?.close(), this.closeNats()]);
     this.redis?.disconnect();
     for (const dataSource of this.dataSources) {
       if (dataSource.isInitialized) await dataSource.destroy();
     }
     this.logger.log('connections closed');
+  }
+
+  /**
+   * Drains while the broker is there (what was published goes out), closes when it is not: a
+   * drain waits for a reconnect that may never come, and a connection left reconnecting keeps
+   * the process alive for ever.
+   */
+  private async closeNats(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    if (this.health.healthy) {
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        this.nc.drain().then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), DRAIN_TIMEOUT_MS))),
+      ]);
+      clearTimeout(timer);
+      if (drained) return;
+    }
+    await this.nc.close().catch(() => undefined);
   }
 }

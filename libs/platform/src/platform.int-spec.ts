@@ -28,10 +28,12 @@ class LastWords implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     const eventId = randomUUID();
-    const ack = await this.publisher.publishRaw(EventSubject.keysRotated, { eventId });
-    const [row] = await this.dataSource.query<Array<{ ok: number }>>('SELECT 1 AS ok');
-    const stored = await this.redis.set(`last-words:${eventId}`, '1', 'EX', 10);
-    this.said = { published: ack.seq > 0, wrote: row.ok === 1, stored: stored === 'OK' };
+    const [published, wrote, stored] = await Promise.all([
+      this.publisher.publishRaw(EventSubject.keysRotated, { eventId }).then((ack) => ack.seq > 0),
+      this.dataSource.query<Array<{ ok: number }>>('SELECT 1 AS ok').then(([row]) => row.ok === 1),
+      this.redis.set(`last-words:${eventId}`, '1', 'EX', 10).then((reply) => reply === 'OK'),
+    ].map((attempt) => attempt.catch(() => false)));
+    this.said = { published, wrote, stored };
   }
 }
 
@@ -129,5 +131,19 @@ describe('PlatformModule', () => {
     expect(nc.isClosed()).toBe(true);
     await expectEventually(() => expect(redis.status).toBe('end'));
     expect(pools.map((pool) => pool.isInitialized)).toEqual([false, false]);
+  });
+
+  it('shuts down while NATS is away without waiting for it, and leaves no connection trying to reconnect', async () => {
+    const context = await start();
+    const nc = context.get<NatsConnection>(NATS_CONNECTION);
+    await nats.kill();
+    try {
+      await expectEventually(async () => expect(await context.get(Readiness).evaluate()).toMatchObject({ checks: { nats: false } }));
+      await context.close();
+      app = undefined;
+      expect(nc.isClosed()).toBe(true);
+    } finally {
+      await nats.start();
+    }
   });
 });
