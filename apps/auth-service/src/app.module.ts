@@ -13,6 +13,7 @@ import { PasswordNatsController } from './credentials/password.nats.controller';
 import { mailProviders } from './mail/mail.providers';
 import { PasswordResetNatsController } from './password-reset/password-reset.nats.controller';
 import { PasswordResetService } from './password-reset/password-reset.service';
+import { PasswordResetRequests } from './password-reset/password-reset-requests';
 import { RevocationsNatsController } from './revocations/revocations.nats.controller';
 import { RevocationsService } from './revocations/revocations.service';
 import { SessionStore } from './sessions/session.store';
@@ -28,6 +29,7 @@ import { SigningKeyRotationScheduler } from './signing-keys/signing-key-rotation
 import { SigningKeyRotation } from './signing-keys/signing-key-rotation.service';
 import { SigningKeysNatsController } from './signing-keys/signing-keys.nats.controller';
 import { SigningKeysService } from './signing-keys/signing-keys.service';
+import { SigningKeySealer } from './signing-keys/signing-key-sealer';
 import { EmailCodeStepUpService } from './step-up/email-code-step-up.service';
 import { StepUpNatsController } from './step-up/step-up.nats.controller';
 import { StepUpService } from './step-up/step-up.service';
@@ -68,6 +70,7 @@ export class AuthServiceModule {
         ...coreProviders(config),
         AuthLifecycle,
         PasswordHasher,
+        SigningKeySealer,
         SigningKeysService,
         SigningKeyRotation,
         SigningKeyRotationScheduler,
@@ -84,6 +87,7 @@ export class AuthServiceModule {
         PasswordChangeService,
         ...mailProviders(config),
         PasswordResetService,
+        PasswordResetRequests,
         // Places sign-ins for the alert mail; GEOIP_DATABASE_PATH as for device-registry.
         { provide: GeoIpLocator, useFactory: () => createGeoIpLocator(geoIpDatabaseSetting()) },
         SignInAlertsService,

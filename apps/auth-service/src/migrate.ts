@@ -1,9 +1,11 @@
-import { loadConfig } from '@signoff/service-kit';
-import { AuthConfig } from './config/auth.config';
+import { CommonConfig, loadConfig } from '@signoff/service-kit';
 import { runAuthMigrations } from './migrations';
 
-/** One-off entry: brings the `auth` schema up to date, then exits (run before the service). */
-runAuthMigrations(loadConfig(AuthConfig).DATABASE_URL).then(
+/**
+ * One-off entry: brings the `auth` schema up to date, then exits (run before the service). It
+ * needs the database only, not the service's keys.
+ */
+runAuthMigrations(loadConfig(CommonConfig).DATABASE_URL).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error('auth-service migrations failed:', error);

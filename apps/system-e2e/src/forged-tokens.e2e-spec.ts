@@ -1,12 +1,26 @@
 import { TOKEN_POLICY } from '@signoff/contracts';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, JWK, SignJWT } from 'jose';
 import { Client } from 'pg';
+import { createDecipheriv, randomBytes } from 'node:crypto';
 import { http, TestStack } from './support/test-stack';
+
+/** The stack's `SIGNING_KEY_ENCRYPTION_KEY`: the spec plays someone holding the database and the key. */
+const SEALING_KEY = randomBytes(32);
+
+/** Opens a value auth-service sealed at rest (AES-256-GCM, `v1.<iv>.<tag>.<ciphertext>`, bound to `boundTo`). */
+function openSealed(sealed: string, key: Buffer, boundTo: string): string {
+  const [, iv, tag, ciphertext] = sealed.split('.').map((part, i) => (i === 0 ? part : Buffer.from(part, 'base64url'))) as [string, Buffer, Buffer, Buffer];
+  const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+  decipher.setAAD(Buffer.from(boundTo, 'utf8'));
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
+}
 
 /**
  * Forged and misused tokens against the real gateways. The spec signs with the stack's own
- * private key (read from its test database) and shows that a correct token passes, so each
- * refusal below is about the one thing that was changed, not about a broken harness.
+ * private key (read from its test database and opened with the stack's sealing key) and shows
+ * that a correct token passes, so each refusal below is about the one thing that was changed, not
+ * about a broken harness.
  */
 describe('forged tokens are refused with 401 on every gateway', () => {
   let stack: TestStack;
@@ -14,7 +28,7 @@ describe('forged tokens are refused with 401 on every gateway', () => {
   let genuine: { accessToken: string; refreshToken: string };
 
   beforeAll(async () => {
-    stack = await TestStack.start({ gateways: 2 });
+    stack = await TestStack.start({ gateways: 2, authEnv: { SIGNING_KEY_ENCRYPTION_KEY: SEALING_KEY.toString('hex') } });
     const holder = await stack.signUp();
     const tv = stack.device(0, { id: 'tv', type: 'tv', name: 'TV' });
     await tv.signIn(holder.email, holder.password);
@@ -23,8 +37,14 @@ describe('forged tokens are refused with 401 on every gateway', () => {
     await db.connect();
     try {
       const { kid } = decodeProtectedHeader(genuine.accessToken);
-      const { rows } = await db.query<{ kid: string; private_jwk: JWK; public_jwk: JWK }>('SELECT kid, private_jwk, public_jwk FROM auth.signing_keys WHERE kid = $1', [kid]);
-      realKey = { kid: rows[0].kid, privateJwk: rows[0].private_jwk, publicJwk: rows[0].public_jwk };
+      const { rows } = await db.query<{ kid: string; private_jwk: JWK | null; sealed_private_key: string; public_jwk: JWK }>(
+        'SELECT kid, private_jwk, sealed_private_key, public_jwk FROM auth.signing_keys WHERE kid = $1',
+        [kid],
+      );
+      // A copy of the table alone holds no private key.
+      expect(rows[0].private_jwk).toBeNull();
+      expect(() => openSealed(rows[0].sealed_private_key, randomBytes(32), rows[0].kid)).toThrow();
+      realKey = { kid: rows[0].kid, privateJwk: JSON.parse(openSealed(rows[0].sealed_private_key, SEALING_KEY, rows[0].kid)) as JWK, publicJwk: rows[0].public_jwk };
     } finally {
       await db.end();
     }
@@ -90,6 +110,12 @@ describe('forged tokens are refused with 401 on every gateway', () => {
     await expectRefused(await signWithRealKey({ ...claims(), nbf: now() + 3600 }));
     const [header, , signature] = genuine.accessToken.split('.');
     await expectRefused(`${header}.${b64({ ...claims(), sub: '00000000-0000-4000-8000-000000000000' })}.${signature}`);
+  });
+
+  it('refuses a token signed with the real key that lives longer than the signer issues them (a stolen key cannot mint a year-long token)', async () => {
+    const issued = now();
+    await expectRefused(await signWithRealKey({ ...claims(), iat: issued, nbf: issued, exp: issued + 365 * 86_400 }));
+    await expectRefused(await signWithRealKey({ ...claims(), iat: issued, nbf: issued, exp: issued + TOKEN_POLICY.accessTokenTtlSeconds + 120 }));
   });
 
   it('refuses an expired token as TOKEN_EXPIRED', async () => {

@@ -1,5 +1,6 @@
 export * from './config/load-config';
 export * from './config/common.config';
+export * from './config/deployment-mode';
 export * from './rpc/rpc-exception.filter';
 export * from './rpc/contract-payload.pipe';
 export * from './rpc/rpc-client';

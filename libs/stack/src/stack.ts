@@ -95,6 +95,8 @@ export class Stack {
       NATS_NAMESPACE: o.namespace,
       REDIS_KEY_PREFIX: o.redisPrefix,
       LOG_LEVEL: o.logLevel ?? 'info',
+      // Public development keys and local addresses: a stack on one machine, never real accounts.
+      SIGNOFF_ENV: 'development',
       ...o.env,
     };
   }

@@ -11,6 +11,7 @@ interface SignOptions {
   iss?: string;
   aud?: string;
   exp?: number;
+  iat?: number;
   nbf?: number;
   payload?: Record<string, unknown>;
 }
@@ -26,7 +27,7 @@ describe('AccessTokenVerifier', () => {
       return published;
     },
   };
-  const options = { clockToleranceSeconds: 30, maxCachedTokens: 100, minKeyRefreshIntervalMs: 0 };
+  const options = { clockToleranceSeconds: 30, maxLifetimeSeconds: 600, maxCachedTokens: 100, minKeyRefreshIntervalMs: 0 };
   const claims = { sub: 'acc', sid: 'ses', did: 'tv', epoch: 1, plan: 'basic' };
 
   const sign = (over: SignOptions = {}): Promise<string> => {
@@ -35,7 +36,7 @@ describe('AccessTokenVerifier', () => {
       .setProtectedHeader({ alg: 'RS256', kid: over.kid ?? 'k1', typ: over.typ ?? TOKEN_POLICY.accessTokenType })
       .setIssuer(over.iss ?? TOKEN_POLICY.issuer)
       .setAudience(over.aud ?? TOKEN_POLICY.audience)
-      .setIssuedAt(now)
+      .setIssuedAt(over.iat ?? now)
       .setNotBefore(over.nbf ?? now)
       .setExpirationTime(over.exp ?? now + 600)
       .setJti('j')
@@ -97,6 +98,15 @@ describe('AccessTokenVerifier', () => {
   it('refuses a token signed by another key under a known kid', async () => {
     const verifier = await ready();
     expect(await outcome(verifier.verify(await sign({ key: otherKeys })))).toBe('TOKEN_INVALID');
+  });
+
+  it('refuses a correctly signed token that lives longer than the signer issues them, or was issued in the future', async () => {
+    const verifier = await ready();
+    const now = Math.floor(Date.now() / 1000);
+    expect(await outcome(verifier.verify(await sign({ exp: now + 365 * 86_400 })))).toBe('TOKEN_INVALID');
+    expect(await outcome(verifier.verify(await sign({ exp: now + 631 })))).toBe('TOKEN_INVALID');
+    expect(await outcome(verifier.verify(await sign({ iat: now + 120, nbf: now, exp: now + 600 })))).toBe('TOKEN_INVALID');
+    expect(await outcome(verifier.verify(await sign({ exp: now + 630 })))).toBe('ACCEPTED');
   });
 
   it('refuses an expired token (beyond the tolerance) as TOKEN_EXPIRED', async () => {

@@ -9,6 +9,12 @@ export interface SigningKeySource {
 
 export interface VerifierOptions {
   clockToleranceSeconds: number;
+  /**
+   * The access-token lifetime the signer mints with. A token living longer (`exp - iat` beyond it
+   * and the tolerance) was not minted by the signer: signed with a stolen key, it would outlive
+   * every revocation, which the view remembers for one lifetime only.
+   */
+  maxLifetimeSeconds: number;
   /** Verified tokens are remembered until they expire; the oldest go first beyond this. */
   maxCachedTokens: number;
   /** An unknown `kid` triggers a key refresh at most this often (forged kids cannot flood auth). */
@@ -90,6 +96,10 @@ export class AccessTokenVerifier {
       if (error instanceof errors.JWTExpired) throw new SignoffError('TOKEN_EXPIRED', 'the access token has expired; refresh it');
       throw invalid('the access token is not valid');
     }
+    if (claims.exp - claims.iat > this.options.maxLifetimeSeconds + this.options.clockToleranceSeconds) {
+      throw invalid('the access token lives longer than the signer issues them');
+    }
+    if (claims.iat > Date.now() / 1000 + this.options.clockToleranceSeconds) throw invalid('the access token was issued in the future');
     const principal = toPrincipal(claims);
     this.remember(token, principal);
     return principal;

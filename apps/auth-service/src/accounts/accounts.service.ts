@@ -32,8 +32,9 @@ export class AccountsService {
    * was free (SECURITY promise 5: not by status, body or time). Both paths hash the password,
    * run one INSERT, queue one mail and answer `{accountId}`: a free address gets the new
    * account and a welcome mail; a taken one gets an id no account has and its owner a mail
-   * saying someone tried (sign in, or reset the password). The caller learns which only by
-   * reading that mailbox.
+   * saying someone tried (sign in, or reset the password), at most one such mail every
+   * `SIGN_UP_NOTICE_INTERVAL_SECONDS`, so nobody can flood a holder's mailbox by signing up with
+   * their address. The caller learns which only by reading that mailbox.
    */
   async create(request: CreateAccountRequest): Promise<CreateAccountReply> {
     const passwordHash = await this.hasher.hash(request.password);
@@ -45,7 +46,9 @@ export class AccountsService {
         { id: accountId, email, passwordHash, plan: request.plan ?? 'basic', epoch: 1, createdAt: now },
         { id: randomUUID(), accountId, name: DEFAULT_PROFILE_NAME, kids: false, createdAt: now },
       );
-      await this.mail.add(inserted ? welcomeMail(email, this.config.PUBLIC_BASE_URL) : alreadyRegisteredMail(email, this.config.PUBLIC_BASE_URL));
+      // Both paths run the same statement; only the notice to a taken address is ever skipped.
+      const mail = inserted ? welcomeMail(email, this.config.mailLinkBase) : alreadyRegisteredMail(email, this.config.mailLinkBase);
+      await this.mail.addAtMostEvery(this.config.SIGN_UP_NOTICE_INTERVAL_SECONDS, mail);
       return inserted;
     });
     this.mailRelay.kick();

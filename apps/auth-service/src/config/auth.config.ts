@@ -1,6 +1,6 @@
 import { revocationRetentionMs, TOKEN_POLICY } from '@signoff/contracts';
-import { CommonConfig } from '@signoff/service-kit';
-import { IsBoolean, IsInt, IsString, Max, Min, ValidateBy } from 'class-validator';
+import { CommonConfig, KEY_SETTING_PATTERN, RequiredOutsideDevelopment } from '@signoff/service-kit';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 
 /**
  * auth-service settings. Read from the environment once by `loadConfig(AuthConfig)` in
@@ -100,9 +100,11 @@ export class AuthConfig extends CommonConfig {
   /**
    * Where mail goes: an SMTP URL (`smtp://user:pass@host:587`, `smtps://…`). Empty: mail is not
    * sent but logged (recipient and subject only, never the body, which may hold a reset link)
-   * and marked sent, so `npm start` works without a mail server.
+   * and marked sent, so `npm start` works without a mail server; required outside development,
+   * where a holder who asked for a reset link must get it.
    */
   @IsString()
+  @RequiredOutsideDevelopment()
   SMTP_URL = '';
 
   /** The `From:` of every mail. */
@@ -127,9 +129,47 @@ export class AuthConfig extends CommonConfig {
   @Max(60_000)
   MAIL_POLL_MS = 1_000;
 
-  /** Base of links in mail (the web app): the reset link is `${PUBLIC_BASE_URL}/account/reset?token=…`. */
-  @IsString()
-  PUBLIC_BASE_URL = 'http://127.0.0.1:8080';
+  /**
+   * Base of links in mail (the web app, as holders reach it): the reset link is
+   * `${PUBLIC_BASE_URL}/account/reset?token=…`. Required outside development; there it defaults
+   * to the local gateway. Read it through `mailLinkBase`.
+   */
+  @Matches(/^(https?:\/\/[^\s/?#]+(\/[^\s?#]*)?)?$/, { message: 'PUBLIC_BASE_URL must be an http(s) URL without query or fragment' })
+  @RequiredOutsideDevelopment()
+  PUBLIC_BASE_URL = '';
+
+  /**
+   * The application key that encrypts TOTP secrets at rest (AES-256-GCM) and keys the hashes of
+   * recovery codes: 32 random bytes as 64 hex digits or base64. It lives outside the database, so
+   * a copy of the database alone yields neither a secret nor a guessable recovery-code hash.
+   * Required outside development (there, a public development key).
+   */
+  @Matches(KEY_SETTING_PATTERN, { message: 'TOTP_SECRET_KEY must be 32 bytes as 64 hex digits or base64' })
+  @RequiredOutsideDevelopment()
+  TOTP_SECRET_KEY = '';
+
+  /**
+   * Encrypts the private halves of the access-token signing keys at rest (AES-256-GCM): 32
+   * random bytes as 64 hex digits or base64. A copy of the database alone cannot sign tokens.
+   * Required outside development (there, a public development key).
+   */
+  @Matches(KEY_SETTING_PATTERN, { message: 'SIGNING_KEY_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or base64' })
+  @RequiredOutsideDevelopment()
+  SIGNING_KEY_ENCRYPTION_KEY = '';
+
+  /** Where links in mail lead: `PUBLIC_BASE_URL` without a trailing slash (the local gateway in development). */
+  get mailLinkBase(): string {
+    return (this.PUBLIC_BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+  }
+
+  /**
+   * At most one "someone tried to sign up with your address" mail per address in this interval:
+   * anyone can cause that mail, so repeated attempts must not flood the holder's mailbox.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(7 * 86_400)
+  SIGN_UP_NOTICE_INTERVAL_SECONDS = 3_600;
 
   /** How long an emailed reset link works. */
   @IsInt()

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { OutboxRelay } from '@signoff/messaging';
 import { AuthConfig } from '../config/auth.config';
 import { MailRelay } from '../mail/mail-relay';
+import { PasswordResetRequests } from '../password-reset/password-reset-requests';
 import { StreamRecovery } from '../stream-recovery/stream-recovery';
 
 /**
@@ -22,18 +23,21 @@ export class AuthLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     private readonly relay: OutboxRelay,
     private readonly mailRelay: MailRelay,
     private readonly recovery: StreamRecovery,
+    private readonly resetRequests: PasswordResetRequests,
   ) {}
 
   onApplicationBootstrap(): void {
     this.recovery.listen();
     this.relay.start();
     this.logger.log('outbox relay started');
+    this.resetRequests.start();
     this.mailRelay.start();
     this.logger.log(this.config.SMTP_URL ? 'mail relay started (SMTP)' : 'mail relay started without SMTP_URL: mail is logged, not sent');
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.relay.stop();
+    await this.resetRequests.stop();
     await this.mailRelay.stop();
   }
 }

@@ -3,7 +3,7 @@ import { AuthConfig } from '../config/auth.config';
 import { PasswordHasher } from './password-hasher';
 
 describe('PasswordHasher', () => {
-  const hasher = new PasswordHasher(loadConfig(AuthConfig, {}));
+  const hasher = new PasswordHasher(loadConfig(AuthConfig, { SIGNOFF_ENV: 'development' }));
 
   it('hashes with argon2id at m=19 MiB, t=2, p=1 and verifies', async () => {
     const hash = await hasher.hash('correct horse battery staple');

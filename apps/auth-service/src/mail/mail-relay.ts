@@ -37,7 +37,9 @@ function failedGauge(): Gauge {
  * no transaction stays open while an SMTP server thinks. Each row is then sent on its own and
  * marked: `sent_at` on success; on failure `next_attempt_at` backs off exponentially, and after
  * `maxAttempts` the row is marked `failed_at` (logged at error level and counted in the
- * `signoff_mail_outbox_failed` gauge on `/metrics`). A crash between sending and marking sends
+ * `signoff_mail_outbox_failed` gauge on `/metrics`). Either end blanks the body: it holds reset
+ * links, "this wasn't me" links and step-up codes, which a copy of the database must not give
+ * away once the mail is gone (recipient and subject stay, for the operator). A crash between sending and marking sends
  * the mail again once the lease ends: at least once, never lost.
  */
 export class MailRelay {
@@ -112,13 +114,13 @@ export class MailRelay {
       await this.markFailedAttempt(row, (error as Error).message || String(error));
       return;
     }
-    await this.dataSource.query(`UPDATE auth.mail_outbox SET sent_at = now(), last_error = NULL WHERE id = $1`, [row.id]);
+    await this.dataSource.query(`UPDATE auth.mail_outbox SET sent_at = now(), last_error = NULL, text = '' WHERE id = $1`, [row.id]);
   }
 
   private async markFailedAttempt(row: Claimed, message: string): Promise<void> {
     const lastError = message.slice(0, 500);
     if (row.attempts >= this.options.maxAttempts) {
-      await this.dataSource.query(`UPDATE auth.mail_outbox SET failed_at = now(), last_error = $2 WHERE id = $1`, [row.id, lastError]);
+      await this.dataSource.query(`UPDATE auth.mail_outbox SET failed_at = now(), last_error = $2, text = '' WHERE id = $1`, [row.id, lastError]);
       this.logger.error(`mail failed for good after ${row.attempts} attempts: id=${row.id} to=${row.to} subject="${row.subject}" error=${lastError}`);
       await this.refreshFailedCount();
       return;

@@ -6,6 +6,9 @@ import { MailOutboxAndPasswordReset1795442400000 } from './1795442400000-mail-ou
 import { SignInAlerts1795528800000 } from './1795528800000-sign-in-alerts';
 import { StepUpEmailCodes1795615200000 } from './1795615200000-step-up-email-codes';
 import { OutboxCreatedAtIndex1795960800000 } from './1795960800000-outbox-created-at-index';
+import { SealedSigningKeys1796047200000 } from './1796047200000-sealed-signing-keys';
+import { SentMailBodiesForgotten1796050800000 } from './1796050800000-sent-mail-bodies-forgotten';
+import { PasswordResetRequests1796054400000 } from './1796054400000-password-reset-requests';
 
 /** The Postgres schema auth-service owns; nothing else writes to it. */
 export const AUTH_SCHEMA = 'auth';
@@ -19,6 +22,9 @@ export const AUTH_MIGRATIONS = [
   SignInAlerts1795528800000,
   StepUpEmailCodes1795615200000,
   OutboxCreatedAtIndex1795960800000,
+  SealedSigningKeys1796047200000,
+  SentMailBodiesForgotten1796050800000,
+  PasswordResetRequests1796054400000,
 ];
 
 /** Creates the schema if missing and runs pending migrations, on a DataSource of its own. */

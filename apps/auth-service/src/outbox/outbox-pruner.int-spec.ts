@@ -35,7 +35,7 @@ describe('auth-service outbox pruner', () => {
   });
 
   function prunerWith(env: Record<string, string> = {}): OutboxPruner {
-    const pruner = new OutboxPruner(loadConfig(AuthConfig, env), dataSource);
+    const pruner = new OutboxPruner(loadConfig(AuthConfig, { SIGNOFF_ENV: 'development', ...env }), dataSource);
     pruners.push(pruner);
     return pruner;
   }

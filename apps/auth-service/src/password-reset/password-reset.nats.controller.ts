@@ -7,15 +7,19 @@ import {
   RequestPasswordResetRequest,
   RpcSubject,
 } from '@signoff/contracts';
+import { PasswordResetRequests } from './password-reset-requests';
 import { PasswordResetService } from './password-reset.service';
 
 @Controller()
 export class PasswordResetNatsController {
-  constructor(private readonly resets: PasswordResetService) {}
+  constructor(
+    private readonly requests: PasswordResetRequests,
+    private readonly resets: PasswordResetService,
+  ) {}
 
   @MessagePattern(RpcSubject.requestPasswordReset)
   request(@Payload() request: RequestPasswordResetRequest): Promise<RequestPasswordResetReply> {
-    return this.resets.request(request);
+    return this.requests.enqueue(request);
   }
 
   @MessagePattern(RpcSubject.confirmPasswordReset)

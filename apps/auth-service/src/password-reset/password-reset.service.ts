@@ -4,27 +4,20 @@ import {
   ConfirmPasswordResetReply,
   ConfirmPasswordResetRequest,
   EventSubject,
-  RequestPasswordResetReply,
-  RequestPasswordResetRequest,
   SignoffError,
 } from '@signoff/contracts';
 import { TransactionContext } from '@signoff/persistence';
 import { Account } from '../accounts/account.entity';
 import { AccountStore } from '../accounts/account.store';
-import { normalizeEmail } from '../accounts/email';
 import { AuthConfig } from '../config/auth.config';
 import { PasswordHasher } from '../credentials/password-hasher';
 import { MailOutbox } from '../mail/mail-outbox';
-import { MailRelay } from '../mail/mail-relay';
 import { UnitOfWork } from '../outbox/unit-of-work';
 import { RevocationsService } from '../revocations/revocations.service';
 import { ReauthToken } from '../step-up/reauth-token.entity';
 
 /** Recognisable in logs and by secret scanners, like `rt_` and `ra_`. */
 export const PASSWORD_RESET_TOKEN_PREFIX = 'pr_';
-
-/** Matches no account: the unknown-email path runs the same statement against it. */
-const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
 
 function newResetToken(): string {
   return PASSWORD_RESET_TOKEN_PREFIX + randomBytes(32).toString('base64url');
@@ -41,12 +34,11 @@ function invalidToken(): SignoffError {
 /**
  * Forgot password (DESIGN: request always 202, confirm signs out all devices).
  *
- * Request: for a known email a single-use token (256 bits, stored as SHA-256, expiring after
- * `PASSWORD_RESET_TTL_SECONDS`) replaces the account's earlier unused ones and a mail with the
- * link is queued in the same transaction; for an unknown email the same token is drawn and
- * hashed and the same invalidating UPDATE runs (matching nothing), and no mail is queued. Both
- * answer `{}` once committed; the mail leaves later through the mail relay, so neither the reply
- * nor its timing depends on the mail server (SECURITY promise 5).
+ * Request: queued in one INSERT and answered `{}` at once, whatever the email (SECURITY promise
+ * 5). Then, apart from the reply (`PasswordResetRequests`): for a known email a single-use token
+ * (256 bits, stored as SHA-256, expiring after `PASSWORD_RESET_TTL_SECONDS`) replaces the
+ * account's earlier unused ones and a mail with the link is queued in the same transaction; an
+ * unknown email gets nothing. The mail leaves later through the mail relay.
  *
  * Confirm, one unit of work: token found, unused, unexpired (else `RESET_TOKEN_INVALID`, one
  * answer for every case) → marked used, new argon2id hash, epoch bumped and every session
@@ -65,35 +57,28 @@ export class PasswordResetService {
     private readonly hasher: PasswordHasher,
     private readonly revocations: RevocationsService,
     private readonly mail: MailOutbox,
-    private readonly mailRelay: MailRelay,
   ) {}
 
-  async request(request: RequestPasswordResetRequest): Promise<RequestPasswordResetReply> {
-    const email = normalizeEmail(request.email);
+  /**
+   * A reset link for `email`, inside the caller's transaction (`PasswordResetRequests`, or the
+   * "this wasn't me" link): for a known email a new token replaces
+   * the account's unused ones and the mail is queued; an unknown email gets nothing.
+   * @returns whether a mail was queued.
+   */
+  async issue(email: string): Promise<boolean> {
+    const account = await this.accounts.findByEmail(email);
+    if (!account) return false;
+    await this.invalidateUnused(account.id);
     const token = newResetToken();
-    const tokenHash = hashResetToken(token);
-    const queued = await this.uow.run(async () => {
-      const account = await this.accounts.findByEmail(email);
-      await this.invalidateUnused(account?.id ?? NO_ACCOUNT);
-      if (!account) {
-        // A known email's transaction writes, so its commit waits for a WAL flush; a read-only one
-        // would not, and on a busy server the few milliseconds told known addresses from unknown
-        // ones. Taking a transaction id makes this commit write and flush its record too.
-        await this.tx.manager.query('SELECT pg_current_xact_id()');
-        return false;
-      }
-      const expiresAt = new Date(Date.now() + this.config.PASSWORD_RESET_TTL_SECONDS * 1000);
-      await this.tx.manager.query(`INSERT INTO auth.password_reset_tokens (token_hash, account_id, expires_at) VALUES ($1, $2, $3)`, [
-        tokenHash,
-        account.id,
-        expiresAt,
-      ]);
-      await this.mail.add({ to: account.email, subject: 'Reset your Signoff password', text: this.mailText(token) });
-      this.logger.log(`password reset requested accountId=${account.id}`);
-      return true;
-    });
-    if (queued) this.mailRelay.kick();
-    return {};
+    const expiresAt = new Date(Date.now() + this.config.PASSWORD_RESET_TTL_SECONDS * 1000);
+    await this.tx.manager.query(`INSERT INTO auth.password_reset_tokens (token_hash, account_id, expires_at) VALUES ($1, $2, $3)`, [
+      hashResetToken(token),
+      account.id,
+      expiresAt,
+    ]);
+    await this.mail.add({ to: account.email, subject: 'Reset your Signoff password', text: this.mailText(token) });
+    this.logger.log(`password reset requested accountId=${account.id}`);
+    return true;
   }
 
   async confirm(request: ConfirmPasswordResetRequest): Promise<ConfirmPasswordResetReply> {
@@ -141,7 +126,7 @@ export class PasswordResetService {
   }
 
   private mailText(token: string): string {
-    const link = `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/account/reset?token=${encodeURIComponent(token)}`;
+    const link = `${this.config.mailLinkBase}/account/reset?token=${encodeURIComponent(token)}`;
     const minutes = Math.round(this.config.PASSWORD_RESET_TTL_SECONDS / 60);
     return [
       'Someone asked to reset the password of your Signoff account.',

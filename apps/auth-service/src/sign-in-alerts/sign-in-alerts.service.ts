@@ -43,7 +43,7 @@ function invalidToken(): SignoffError {
  * `notMe`, one unit of work: token found, unused, unexpired (else `NOT_ME_TOKEN_INVALID`, one
  * answer for every case) → marked used; the session it names is revoked (reason
  * `sign_out_device`, scope `device`, `security.session.revoked.v1`, which gateways fan out) if it
- * is still live; and a password-reset mail is queued by `PasswordResetService.request`, exactly
+ * is still live; and a password-reset mail is queued by `PasswordResetService.issue`, exactly
  * as a reset request would. Answers `{revocationId}` (the session's revocation, also when it had
  * been revoked meanwhile by something else).
  *
@@ -113,7 +113,7 @@ export class SignInAlertsService {
         revocationId = revocation.id;
       }
       // Exactly what "forgot password" does: a fresh single-use reset link, mailed in this commit.
-      await this.resets.request({ email: account.email });
+      await this.resets.issue(account.email);
       this.logger.warn(`sign-in reported as not me accountId=${accountId} sessionId=${sessionId} revocationId=${revocationId}`);
       return { revocationId };
     });
@@ -129,7 +129,7 @@ export class SignInAlertsService {
   }
 
   private alertText(signIn: SignInToAlert, token: string): string {
-    const link = `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/account/not-me?token=${encodeURIComponent(token)}`;
+    const link = `${this.config.mailLinkBase}/account/not-me?token=${encodeURIComponent(token)}`;
     const device = signIn.device;
     const days = Math.round(this.config.NOT_ME_TOKEN_TTL_SECONDS / 86_400);
     return [

@@ -7,6 +7,7 @@ import { AuthConfig } from '../config/auth.config';
 import { UnitOfWork } from '../outbox/unit-of-work';
 import { SigningKey } from './signing-key.entity';
 import { newSigningKey, SIGNING_KEYS_LOCK, SigningKeysService } from './signing-keys.service';
+import { SigningKeySealer } from './signing-key-sealer';
 
 const DAY_MS = 86_400_000;
 
@@ -47,6 +48,7 @@ export class SigningKeyRotation {
     private readonly tx: TransactionContext,
     private readonly keys: SigningKeysService,
     private readonly config: AuthConfig,
+    private readonly sealer: SigningKeySealer,
   ) {}
 
   /**
@@ -84,7 +86,7 @@ export class SigningKeyRotation {
 
       let created: SigningKey | undefined;
       if (wantsNewKey(published, now)) {
-        created = await newSigningKey({ createdAt: now, activatedAt: new Date(now.getTime() + this.config.SIGNING_KEY_PUBLISH_LEAD_SECONDS * 1000) });
+        created = await newSigningKey({ createdAt: now, activatedAt: new Date(now.getTime() + this.config.SIGNING_KEY_PUBLISH_LEAD_SECONDS * 1000) }, this.sealer);
         await repository.insert(created);
         published.unshift(created);
       }

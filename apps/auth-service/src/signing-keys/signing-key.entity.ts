@@ -2,7 +2,8 @@ import type { JWK } from 'jose';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * An access-token signing key pair. The private half never leaves this table and this process.
+ * An access-token signing key pair. The private half never leaves this process, and is stored
+ * sealed (`SigningKeySealer`): a copy of the table alone cannot sign.
  *
  * Life of a key: created and published at once (`createdAt`); signs from `activatedAt` (a
  * publish lead later, except the very first key) until a newer key activates; keeps verifying
@@ -19,8 +20,12 @@ export class SigningKey {
   @Column('jsonb')
   publicJwk!: JWK;
 
-  @Column('jsonb')
-  privateJwk!: JWK;
+  /** Only in rows written before keys were sealed, until the next start seals them. */
+  @Column('jsonb', { nullable: true })
+  privateJwk!: JWK | null;
+
+  @Column('text', { nullable: true })
+  sealedPrivateKey!: string | null;
 
   @Column('timestamptz', { default: () => 'now()' })
   createdAt!: Date;

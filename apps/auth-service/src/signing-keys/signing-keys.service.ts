@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ListSigningKeysReply, PublicSigningKey, TOKEN_POLICY } from '@signoff/contracts';
-import { exportJWK, generateKeyPair, importJWK } from 'jose';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { exportJWK, generateKeyPair, importJWK, JWK } from 'jose';
+import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { AuthConfig } from '../config/auth.config';
 import { SigningMaterial } from '../tokens/access-token';
 import { SigningKey } from './signing-key.entity';
+import { SigningKeySealer } from './signing-key-sealer';
 
 /**
  * Serialises every change to the key table across replicas: the first key, rotations and
@@ -43,12 +44,27 @@ export class SigningKeysService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     config: AuthConfig,
+    private readonly sealer: SigningKeySealer,
   ) {
     this.cacheMs = Math.min(MAX_SCHEDULE_CACHE_MS, (config.SIGNING_KEY_PUBLISH_LEAD_SECONDS * 1000) / 2);
   }
 
   async onModuleInit(): Promise<void> {
+    await this.sealKeysStoredInClear();
     await this.activeKey();
+  }
+
+  /** Seals the private halves a release before sealing stored in clear (under the key-table lock). */
+  async sealKeysStoredInClear(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1::text))', [SIGNING_KEYS_LOCK]);
+      const clear = await manager.getRepository(SigningKey).find({ where: { privateJwk: Not(IsNull()) } });
+      for (const key of clear) {
+        await manager.getRepository(SigningKey).update({ kid: key.kid }, { sealedPrivateKey: this.sealer.seal(key.kid, key.privateJwk as JWK), privateJwk: null });
+      }
+      if (clear.length > 0) this.logger.log(`sealed ${clear.length} signing key(s) stored in clear`);
+      return clear.length;
+    });
   }
 
   /** The key to sign with now, or `at` (the first key is created on first use if the table is empty). */
@@ -82,7 +98,7 @@ export class SigningKeysService implements OnModuleInit {
       // activation is dated a minute back so that a replica whose clock lags ours does not
       // find it "not due yet".
       const now = new Date();
-      const key = await newSigningKey({ createdAt: now, activatedAt: new Date(now.getTime() - 60_000) });
+      const key = await newSigningKey({ createdAt: now, activatedAt: new Date(now.getTime() - 60_000) }, this.sealer);
       await manager.insert(SigningKey, key);
       this.logger.log(`created the first signing key kid=${key.kid}`);
     });
@@ -123,7 +139,7 @@ export class SigningKeysService implements OnModuleInit {
     let material = this.imported.get(row.kid);
     if (!material) {
       material = (async () => {
-        const privateKey = await importJWK(row.privateJwk, TOKEN_POLICY.algorithm);
+        const privateKey = await importJWK(this.sealer.privateJwk(row), TOKEN_POLICY.algorithm);
         if (privateKey instanceof Uint8Array) throw new Error(`signing key ${row.kid} is not an asymmetric key`);
         return { kid: row.kid, privateKey };
       })();
@@ -134,14 +150,16 @@ export class SigningKeysService implements OnModuleInit {
   }
 }
 
-/** A fresh RSA-2048 pair with a random kid, not yet stored. */
-export async function newSigningKey(times: { createdAt: Date; activatedAt: Date }): Promise<SigningKey> {
+/** A fresh RSA-2048 pair with a random kid, its private half sealed, not yet stored. */
+export async function newSigningKey(times: { createdAt: Date; activatedAt: Date }, sealer: SigningKeySealer): Promise<SigningKey> {
   const { publicKey, privateKey } = await generateKeyPair(TOKEN_POLICY.algorithm, { extractable: true, modulusLength: 2048 });
+  const kid = randomBytes(16).toString('base64url');
   return Object.assign(new SigningKey(), {
-    kid: randomBytes(16).toString('base64url'),
+    kid,
     algorithm: TOKEN_POLICY.algorithm,
     publicJwk: await exportJWK(publicKey),
-    privateJwk: await exportJWK(privateKey),
+    privateJwk: null,
+    sealedPrivateKey: sealer.seal(kid, await exportJWK(privateKey)),
     createdAt: times.createdAt,
     activatedAt: times.activatedAt,
     retiredAt: null,

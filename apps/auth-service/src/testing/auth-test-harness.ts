@@ -62,6 +62,7 @@ export function testAuthConfig(settings: { databaseUrl: string; natsUrl: string;
   return loadConfig(AuthConfig, {
     // Tests that expire sessions by hand must not race the sweeper; its own spec turns it up.
     SESSION_EXPIRY_SWEEP_SECONDS: '3600',
+    SIGNOFF_ENV: 'development',
     ...settings.env,
     DATABASE_URL: settings.databaseUrl,
     NATS_URL: settings.natsUrl,

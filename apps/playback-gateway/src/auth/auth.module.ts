@@ -28,6 +28,7 @@ export const accessTokenVerifierProvider = {
   useFactory: (rpc: RpcClient, config: GatewayConfig) =>
     new AccessTokenVerifier(new RpcSigningKeySource(rpc), {
       clockToleranceSeconds: TOKEN_POLICY.clockToleranceSeconds,
+      maxLifetimeSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
       maxCachedTokens: config.VERIFIED_TOKEN_CACHE_SIZE,
       minKeyRefreshIntervalMs: 1_000,
     }),

@@ -4,7 +4,7 @@ import { cleanupNamespace, createEmptyDatabase, freePort, TcpProxy, testServers,
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
-const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
+export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
 
 /** A whole Signoff stack for one spec file: its own database, namespace and key prefix. */
 export class TestStack {

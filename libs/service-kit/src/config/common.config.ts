@@ -1,11 +1,19 @@
 import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { TOKEN_POLICY } from '@signoff/contracts';
+import { DEPLOYMENT_MODES, DeploymentMode } from './deployment-mode';
 
 /**
  * Settings every service shares, in one place. Defaults point at the servers on this machine,
- * so `npm start` needs no configuration. Each app extends this with its own settings.
+ * so `npm start` (which runs with `SIGNOFF_ENV=development`) needs no configuration. Each app extends this with its own settings.
  */
 export class CommonConfig {
+  /**
+   * `development` lets the service run on public development values for the settings marked
+   * `@RequiredOutsideDevelopment()`; the default, a real deployment, requires them.
+   */
+  @IsIn(DEPLOYMENT_MODES)
+  SIGNOFF_ENV: DeploymentMode = 'production';
+
   @IsString()
   NATS_URL = 'nats://127.0.0.1:4222';
 
