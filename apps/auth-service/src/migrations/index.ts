@@ -6,6 +6,7 @@ import { MailOutboxAndPasswordReset1795442400000 } from './1795442400000-mail-ou
 import { SignInAlerts1795528800000 } from './1795528800000-sign-in-alerts';
 import { StepUpEmailCodes1795615200000 } from './1795615200000-step-up-email-codes';
 import { OutboxCreatedAtIndex1795960800000 } from './1795960800000-outbox-created-at-index';
+import { NotMeSignInFacts1796047200000 } from './1796047200000-not-me-sign-in-facts';
 
 /** The Postgres schema auth-service owns; nothing else writes to it. */
 export const AUTH_SCHEMA = 'auth';
@@ -19,6 +20,7 @@ export const AUTH_MIGRATIONS = [
   SignInAlerts1795528800000,
   StepUpEmailCodes1795615200000,
   OutboxCreatedAtIndex1795960800000,
+  NotMeSignInFacts1796047200000,
 ];
 
 /** Creates the schema if missing and runs pending migrations, on a DataSource of its own. */
