@@ -11,7 +11,7 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/account/',
   resolve: {
-    // Only type declarations and the plain constants of account-page.ts are taken from contracts.
+    // Only type declarations and the plain constants of account-page.ts (and domain.ts, which it reads) are taken from contracts.
     alias: { '@signoff/contracts': resolve(workspaceRoot, 'libs/contracts/src/account-page.ts') },
   },
   build: {

@@ -1,9 +1,13 @@
+import { ACCOUNT_PAGE } from '@signoff/contracts';
 import { ApiClient } from './api/api-client';
 import { ApiError } from './api/api-error';
 import { announce, h, replaceChildren } from './ui/dom';
 import { AccountView } from './views/account.view';
 import { kidsView } from './views/kids.view';
+import type { LinkPanel } from './views/link-view';
+import { notMeView } from './views/not-me.view';
 import { profileSwitcher } from './views/profile-switcher';
+import { resetView } from './views/reset.view';
 import { signInView } from './views/sign-in.view';
 import './styles.css';
 
@@ -81,6 +85,42 @@ function endedNotice(error: ApiError): string {
   return 'This browser was signed out (from another device or by a password change). Sign in again to continue.';
 }
 
+/**
+ * The views the links in mails open (`?token=…`), by path. Each is a page of its own: no sign-in,
+ * the token from the link is the credential, and nothing is sent until the holder acts.
+ */
+interface LinkView {
+  title: string;
+  view: (api: ApiClient, token: string | null) => LinkPanel;
+}
+const LINK_VIEWS = new Map<string, LinkView>([
+  [ACCOUNT_PAGE.resetPath, { title: 'Reset your password', view: resetView }],
+  [ACCOUNT_PAGE.notMePath, { title: 'A sign-in you don’t recognise', view: notMeView }],
+]);
+
+/**
+ * The token in the address, read once and then taken out of it (history.replaceState): it is not
+ * left in the browser's history, and a reload or a shared screenshot does not show it. The page
+ * keeps it in memory only.
+ */
+function takeLinkToken(): string | null {
+  const url = new URL(location.href);
+  const token = url.searchParams.get('token');
+  if (url.search || url.hash) history.replaceState(null, '', url.pathname);
+  return token && token.trim() !== '' ? token.trim() : null;
+}
+
+function showLinkView(main: HTMLElement, link: LinkView): void {
+  document.title = `${link.title} · Signoff`;
+  const heading = document.querySelector('.site-header h1');
+  if (heading) heading.textContent = link.title;
+  const panel = link.view(new ApiClient(), takeLinkToken());
+  replaceChildren(main, panel.element);
+  panel.focus();
+}
+
 const main = document.getElementById('main');
 const who = document.getElementById('who');
-if (main && who) void new AccountPage(main, who).start();
+const link = LINK_VIEWS.get(location.pathname.replace(/\/+$/, ''));
+if (main && link) showLinkView(main, link);
+else if (main && who) void new AccountPage(main, who).start();

@@ -1,3 +1,5 @@
+import { INPUT_LIMITS } from './domain';
+
 /**
  * What the account page (apps/account-web) and the gateway agree on. The page marks each of its
  * requests with `clientHeader`; for such requests the gateway keeps the refresh token in an
@@ -6,6 +8,15 @@
 export const ACCOUNT_PAGE = {
   /** Where the gateway serves the page. */
   path: '/account',
+  /**
+   * The page's views that mails link to, with `?token=…` (auth-service's reset mail and sign-in
+   * alert build these links): choose a new password, and "this wasn't me". The gateway answers
+   * them with the page itself, which picks the view by path.
+   */
+  resetPath: '/account/reset',
+  notMePath: '/account/not-me',
+  /** The lengths a new password must have (the API enforces them: sign-up, change, reset). */
+  passwordLength: { min: INPUT_LIMITS.passwordMin, max: INPUT_LIMITS.passwordMax },
   /**
    * A custom header: a cross-site page cannot send it without a CORS preflight, which the gateway
    * never approves, so its presence alone proves the request came from a same-origin script.

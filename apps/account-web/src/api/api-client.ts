@@ -1,9 +1,11 @@
 import { ACCOUNT_PAGE } from '@signoff/contracts';
 import type {
+  ConfirmPasswordResetReply,
   DeviceDescriptor,
   ListDevicesReply,
   ListProfilesReply,
   MeReply,
+  NotMeReply,
   RevocationAccepted,
   RevocationProgressReply,
   SelectProfileReply,
@@ -80,6 +82,12 @@ export class ApiClient {
   signOutDevice = (deviceId: string): Promise<RevocationAccepted> => this.send('POST', `/v1/devices/${encodeURIComponent(deviceId)}/sign-out`);
   sendStepUpEmailCode = (): Promise<SendStepUpEmailCodeReply> => this.send('POST', '/v1/auth/step-up/email-code');
   stepUp = (proof: StepUpProof): Promise<StepUpReply> => this.send('POST', '/v1/auth/step-up', proof);
+
+  // The links in mails: no session, the token from the link is the credential.
+  requestPasswordReset = (email: string): Promise<Record<string, never>> => this.send('POST', '/v1/auth/password-reset/request', { email }, { auth: false });
+  confirmPasswordReset = (token: string, newPassword: string): Promise<ConfirmPasswordResetReply> =>
+    this.send('POST', '/v1/auth/password-reset/confirm', { token, newPassword }, { auth: false });
+  notMe = (token: string): Promise<NotMeReply> => this.send('POST', '/v1/auth/not-me', { token }, { auth: false });
 
   /** Signs out every device but this browser, which stays to show the progress. */
   signOutEverywhere(reauthToken: string): Promise<RevocationAccepted> {

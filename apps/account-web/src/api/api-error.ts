@@ -11,6 +11,13 @@ export class ApiError extends Error {
     super(message);
   }
 
+  /** The request fields the API refused (`VALIDATION_FAILED`: "invalid fields: a, b"). */
+  get invalidFields(): string[] {
+    if (this.code !== 'VALIDATION_FAILED') return [];
+    const match = /invalid fields: (.+)$/.exec(this.message);
+    return match ? match[1].split(',').map((field) => field.trim()) : [];
+  }
+
   /** The session behind this page is over: sign in again. */
   get endsSession(): boolean {
     return SESSION_ENDING_ERRORS.includes(this.code);

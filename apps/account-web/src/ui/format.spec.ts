@@ -1,4 +1,4 @@
-import { isFinalProgress, locationLabel, progressLabel, timeAgo, waitLabel } from './format';
+import { approximatePlace, deviceKind, isFinalProgress, locationLabel, progressLabel, timeAgo, waitLabel } from './format';
 
 describe('format', () => {
   const now = new Date('2026-11-21T12:00:00Z');
@@ -19,6 +19,17 @@ describe('format', () => {
     expect(locationLabel({ city: null, region: null, country: 'PT' })).toBe('PT');
     expect(locationLabel({ city: null, region: null, country: null })).toBeNull();
     expect(locationLabel(null)).toBeNull();
+  });
+
+  it('says where a sign-in came from, approximately, or that it is not known', () => {
+    expect(approximatePlace({ city: 'Mountain View', region: 'California', country: 'US' })).toBe('near Mountain View, California, US (approximate)');
+    expect(approximatePlace({ city: null, region: null, country: null })).toMatch(/^Not known/);
+    expect(approximatePlace(undefined)).toMatch(/^Not known/);
+  });
+
+  it('names the kind of device and its system', () => {
+    expect(deviceKind({ type: 'computer', os: 'Windows 11' })).toBe('Computer, Windows 11');
+    expect(deviceKind({ type: 'tv', os: null })).toBe('TV');
   });
 
   it('tells an offline device that is waiting from one on its way', () => {

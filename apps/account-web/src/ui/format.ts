@@ -47,6 +47,17 @@ export function locationLabel(location: DeviceLocation | null | undefined): stri
   return parts.length > 0 ? parts.join(', ') : null;
 }
 
+/** Where a sign-in came from, in words: "near Porto, Porto, PT (approximate)", or that it is not known. */
+export function approximatePlace(location: DeviceLocation | null | undefined): string {
+  const place = locationLabel(location);
+  return place ? `near ${place} (approximate)` : 'Not known: the address could not be placed';
+}
+
+/** A device as a sign-in alert describes it: "Computer, Windows 11". */
+export function deviceKind(device: { type: DeviceType; os: string | null }): string {
+  return device.os ? `${DEVICE_TYPE_LABEL[device.type] ?? 'Device'}, ${device.os}` : (DEVICE_TYPE_LABEL[device.type] ?? 'Device');
+}
+
 /** "just now", "5 minutes ago", "3 hours ago", "2 days ago", else the date. */
 export function timeAgo(iso: string | null | undefined, now: Date = new Date()): string | null {
   if (!iso) return null;

@@ -9,6 +9,7 @@ import { OutboxCreatedAtIndex1795960800000 } from './1795960800000-outbox-create
 import { SealedSigningKeys1796047200000 } from './1796047200000-sealed-signing-keys';
 import { SentMailBodiesForgotten1796050800000 } from './1796050800000-sent-mail-bodies-forgotten';
 import { PasswordResetRequests1796054400000 } from './1796054400000-password-reset-requests';
+import { NotMeSignInFacts1796058000000 } from './1796058000000-not-me-sign-in-facts';
 
 /** The Postgres schema auth-service owns; nothing else writes to it. */
 export const AUTH_SCHEMA = 'auth';
@@ -25,6 +26,7 @@ export const AUTH_MIGRATIONS = [
   SealedSigningKeys1796047200000,
   SentMailBodiesForgotten1796050800000,
   PasswordResetRequests1796054400000,
+  NotMeSignInFacts1796058000000,
 ];
 
 /** Creates the schema if missing and runs pending migrations, on a DataSource of its own. */

@@ -116,6 +116,31 @@ describe('auth-service sign-in alerts', () => {
     expect(mailsTo(account.email, /^Reset your Signoff password$/)).toHaveLength(1);
   });
 
+  it('"this wasn\'t me" answers what the alert said: the device, when and where it signed in, and where the reset went', async () => {
+    const account = await auth.signUp();
+    const intruder = await auth.client.call(RpcSubject.login, {
+      email: account.email,
+      password: account.password,
+      device: deviceStub({ name: 'Unknown laptop', type: 'computer', os: 'Windows 11' }),
+      ip: '8.8.8.8',
+    });
+    const [alert] = await waitForMail(account.email, ALERT_SUBJECT);
+    const at = /When: .+ UTC \((\S+)\)/.exec(alert.text)?.[1];
+
+    const reply = await notMe(notMeTokenIn(alert.text));
+    expect(reply).toEqual({
+      revocationId: expect.any(String),
+      signIn: {
+        at,
+        device: { type: 'computer', name: 'Unknown laptop', os: 'Windows 11' },
+        location: { city: 'Mountain View', region: 'California', country: 'US' },
+        ip: '8.8.8.8',
+      },
+      resetMailedTo: 'v•••@example.test',
+    });
+    expect(await auth.sessionRow(intruder.sessionId)).toMatchObject({ revocation_id: reply.revocationId });
+  });
+
   it('refuses garbage, another kind of token and an expired token, changing nothing', async () => {
     const account = await auth.signUp();
     const session = await auth.login(account);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { DeviceDescriptor, NotMeReply, NotMeRequest, SignoffError } from '@signoff/contracts';
+import { DeviceDescriptor, DeviceType, NotMeReply, NotMeRequest, SignoffError } from '@signoff/contracts';
 import { describeLocation, GeoIpLocator } from '@signoff/geoip';
 import { TransactionContext } from '@signoff/persistence';
 import { AccountStore } from '../accounts/account.store';
@@ -11,6 +11,7 @@ import { UnitOfWork } from '../outbox/unit-of-work';
 import { PasswordResetService } from '../password-reset/password-reset.service';
 import { RevocationsService } from '../revocations/revocations.service';
 import { SessionStore } from '../sessions/session.store';
+import { maskEmail } from '../step-up/email-code-step-up.service';
 
 /** Recognisable in logs and by secret scanners, like `rt_`, `ra_` and `pr_`. */
 export const NOT_ME_TOKEN_PREFIX = 'nm_';
@@ -45,7 +46,9 @@ function invalidToken(): SignoffError {
  * `sign_out_device`, scope `device`, `security.session.revoked.v1`, which gateways fan out) if it
  * is still live; and a password-reset mail is queued by `PasswordResetService.issue`, exactly
  * as a reset request would. Answers `{revocationId}` (the session's revocation, also when it had
- * been revoked meanwhile by something else).
+ * been revoked meanwhile by something else), with what the alert said of the sign-in (`signIn`:
+ * device, time, place and address, kept with the token) and where the reset link went, masked
+ * (`resetMailedTo`), for the page the link opens.
  *
  * Place: the GeoIP data's city, region and country of the sign-in's address ("near Mountain View,
  * California, US"), with the address; "unknown location" when there is none or it cannot be placed.
@@ -72,12 +75,11 @@ export class SignInAlertsService {
     if (!this.config.SIGN_IN_ALERTS) return false;
     const token = NOT_ME_TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const expiresAt = new Date(signIn.at.getTime() + this.config.NOT_ME_TOKEN_TTL_SECONDS * 1000);
-    await this.tx.manager.query(`INSERT INTO auth.not_me_tokens (token_hash, account_id, session_id, expires_at) VALUES ($1, $2, $3, $4)`, [
-      hashNotMeToken(token),
-      signIn.accountId,
-      signIn.sessionId,
-      expiresAt,
-    ]);
+    // The device's name and OS and the address go with the token: the page the link opens shows them again.
+    await this.tx.manager.query(
+      `INSERT INTO auth.not_me_tokens (token_hash, account_id, session_id, expires_at, device_name, device_os, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [hashNotMeToken(token), signIn.accountId, signIn.sessionId, expiresAt, signIn.device.name, signIn.device.os ?? null, signIn.ip ?? null],
+    );
     await this.mail.add({ to: signIn.email, subject: `New sign-in to Signoff: ${oneLine(signIn.device.name)}`, text: this.alertText(signIn, token) });
     return true;
   }
@@ -92,11 +94,12 @@ export class SignInAlertsService {
     const tokenHash = hashNotMeToken(request.token);
     const reply = await this.uow.run(async () => {
       const rows = (await this.tx.manager.query(
-        `SELECT account_id, session_id FROM auth.not_me_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() FOR UPDATE`,
+        `SELECT account_id, session_id, device_name, device_os, ip FROM auth.not_me_tokens
+          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() FOR UPDATE`,
         [tokenHash],
-      )) as Array<{ account_id: string; session_id: string }>;
+      )) as Array<{ account_id: string; session_id: string; device_name: string | null; device_os: string | null; ip: string | null }>;
       if (rows.length === 0) throw invalidToken();
-      const { account_id: accountId, session_id: sessionId } = rows[0];
+      const { account_id: accountId, session_id: sessionId, device_name: deviceName, device_os: deviceOs, ip } = rows[0];
       const account = await this.accounts.findById(accountId);
       const session = await this.sessions.lockById(sessionId);
       if (!account || !session || session.accountId !== accountId) throw invalidToken();
@@ -115,7 +118,16 @@ export class SignInAlertsService {
       // Exactly what "forgot password" does: a fresh single-use reset link, mailed in this commit.
       await this.resets.issue(account.email);
       this.logger.warn(`sign-in reported as not me accountId=${accountId} sessionId=${sessionId} revocationId=${revocationId}`);
-      return { revocationId };
+      return {
+        revocationId,
+        signIn: {
+          at: session.createdAt.toISOString(),
+          device: { type: session.deviceType as DeviceType, name: deviceName, os: deviceOs },
+          location: this.geoIp.locate(ip),
+          ip,
+        },
+        resetMailedTo: maskEmail(account.email),
+      };
     });
     this.mailRelay.kick();
     return reply;

@@ -32,7 +32,9 @@ const PAGE_POLICY = {
 /**
  * Serves the built account page (apps/account-web) at /account with a strict CSP and the usual
  * hardening headers. Express middleware, so it runs before the global access-token guard: the
- * page is public, its API calls are not. When the page was not built, /account says how to build it.
+ * page is public, its API calls are not. `/account/reset` and `/account/not-me` (the links in
+ * mails, `?token=…`) answer the page's index.html too. `Referrer-Policy: no-referrer` on all of it:
+ * those URLs carry tokens. When the page was not built, /account says how to build it.
  */
 export function mountAccountPage(app: NestExpressApplication, pageDir: string): void {
   const root = resolve(pageDir);
@@ -57,4 +59,14 @@ export function mountAccountPage(app: NestExpressApplication, pageDir: string): 
     return;
   }
   app.useStaticAssets(root, { prefix: ACCOUNT_PAGE.path, index: 'index.html' });
+  // The links in mails open views of the page, not files: the page itself (same headers as
+  // above), which reads the token from the query. Only these two paths; anything else under
+  // /account that is not a file stays a 404.
+  const index = join(root, 'index.html');
+  app.use([ACCOUNT_PAGE.resetPath, ACCOUNT_PAGE.notMePath], (request: Request, response: Response, next: NextFunction) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || request.path !== '/') return next();
+    response.sendFile(index, (error?: Error) => {
+      if (error) next(error);
+    });
+  });
 }

@@ -19,7 +19,11 @@ export class SignInAlertsHttpController {
     private readonly throttle: Throttle,
   ) {}
 
-  /** 200 `{revocationId}` (follow it at `GET /v1/revocations/:id`); 400 `NOT_ME_TOKEN_INVALID`. */
+  /**
+   * 200 `{revocationId, signIn?, resetMailedTo?}`: the revocation (follow it at `GET /v1/revocations/:id`),
+   * the device signed out with when and where it had signed in, and where the reset link went
+   * (masked); the last two only from an auth-service that sends them. 400 `NOT_ME_TOKEN_INVALID`.
+   */
   @Public()
   @Post('not-me')
   @HttpCode(200)
@@ -27,6 +31,10 @@ export class SignInAlertsHttpController {
     const admission = await this.throttle.linkToken(clientAddress(request));
     const reply = await this.rpc.call(RpcSubject.notMe, { token: body.token });
     await admission.succeeded();
-    return { revocationId: reply.revocationId };
+    return {
+      revocationId: reply.revocationId,
+      ...(reply.signIn ? { signIn: reply.signIn } : {}),
+      ...(reply.resetMailedTo ? { resetMailedTo: reply.resetMailedTo } : {}),
+    };
   }
 }

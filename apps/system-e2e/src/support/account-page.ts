@@ -1,6 +1,6 @@
 import { artifactDir } from '@signoff/testing';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, ConsoleMessage, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Locator, Page, Request } from 'playwright-core';
 
 const SCREENSHOTS = artifactDir(resolve(__dirname, '../../../..'), 'account-page');
 
@@ -11,6 +11,8 @@ const SCREENSHOTS = artifactDir(resolve(__dirname, '../../../..'), 'account-page
  */
 export class AccountPageDriver {
   readonly problems: string[] = [];
+  /** Every request the page made, from the first navigation on. */
+  readonly requests: Request[] = [];
 
   private constructor(
     readonly context: BrowserContext,
@@ -22,18 +24,28 @@ export class AccountPageDriver {
       void dialog.dismiss();
     });
     page.on('pageerror', (error) => this.problems.push(`page error: ${error.message}`));
+    page.on('request', (request) => this.requests.push(request));
     page.on('console', (message: ConsoleMessage) => {
       if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) this.problems.push(`console: ${message.text()}`);
     });
   }
 
-  /** Opens /account of the gateway at `gatewayUrl`, by the name `localhost` (a secure context for cookies). */
-  static async open(browser: Browser, gatewayUrl: string, viewport = { width: 1280, height: 900 }): Promise<AccountPageDriver> {
+  /**
+   * Opens /account (or `options.path`, e.g. a mail link's path and query) of the gateway at
+   * `gatewayUrl`, by the name `localhost` (a secure context for cookies). `options.headers` go
+   * with every request (an X-Forwarded-For behind a trusted proxy).
+   */
+  static async open(
+    browser: Browser,
+    gatewayUrl: string,
+    viewport = { width: 1280, height: 900 },
+    options: { path?: string; headers?: Record<string, string> } = {},
+  ): Promise<AccountPageDriver> {
     const origin = gatewayUrl.replace('127.0.0.1', 'localhost');
-    const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/Lisbon' });
+    const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/Lisbon', extraHTTPHeaders: options.headers });
     const page = await context.newPage();
     const driver = new AccountPageDriver(context, page, origin);
-    await page.goto(`${origin}/account`);
+    await page.goto(`${origin}${options.path ?? '/account'}`);
     return driver;
   }
 
