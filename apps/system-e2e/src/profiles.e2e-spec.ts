@@ -92,6 +92,34 @@ describe('profiles and kids profiles (two gateways)', () => {
     expect((await tv.request<{ devices: unknown[] }>('GET', '/v1/devices')).devices.length).toBe(2);
   });
 
+  it('keeps a device that watched as a deleted kids profile restricted until a step-up', async () => {
+    const { holder, tv, phone } = await stack.tvAndPhone({ tv: 1, phone: 0 });
+    const created = await http(stack.gateway(0), 'POST', '/v1/profiles', { token: phone.tokens!.accessToken, body: { name: 'Little one', kids: true } });
+    const kidsId = created.body.profileId as string;
+    await expect(tv.selectProfile(kidsId)).resolves.toEqual({ profileId: kidsId, kids: true });
+    const deleted = await http(stack.gateway(0), 'DELETE', `/v1/profiles/${kidsId}`, { token: phone.tokens!.accessToken });
+    expect(deleted.status).toBe(204);
+
+    // The TV's next token has no profile, and is still a kids token: no account, no grown-up profile.
+    await tv.refresh();
+    await expect(tv.whoami()).resolves.toMatchObject({ kids: true });
+    expect((await tv.whoami()).profileId).toBeUndefined();
+    const devices = await http(stack.gateway(1), 'GET', '/v1/devices', { token: tv.tokens!.accessToken });
+    expect({ status: devices.status, code: devices.body.error.code }).toEqual({ status: 403, code: 'PROFILE_NOT_ALLOWED' });
+    const listed = await http(stack.gateway(0), 'GET', '/v1/profiles', { token: phone.tokens!.accessToken });
+    const mainId = listed.body.profiles.find((p: { kids: boolean }) => !p.kids).profileId as string;
+    const created2 = await http(stack.gateway(1), 'POST', '/v1/profiles', { token: tv.tokens!.accessToken, body: { name: 'Sneaky', kids: false } });
+    expect({ status: created2.status, code: created2.body.error.code }).toEqual({ status: 403, code: 'PROFILE_NOT_ALLOWED' });
+    const refused = await http(stack.gateway(1), 'POST', `/v1/profiles/${mainId}/select`, { token: tv.tokens!.accessToken });
+    expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 401, code: 'REAUTH_REQUIRED' });
+
+    // The holder's password lifts it.
+    const { reauthToken } = await tv.request<{ reauthToken: string }>('POST', '/v1/auth/step-up', { password: holder.password });
+    await expect(tv.selectProfile(mainId, reauthToken)).resolves.toEqual({ profileId: mainId, kids: false });
+    await tv.refresh();
+    await expect(tv.whoami()).resolves.toMatchObject({ profileId: mainId, kids: false });
+  });
+
   it('keeps every profile when all devices are signed out', async () => {
     const { holder, tv, phone } = await stack.tvAndPhone({ tv: 0, phone: 1 });
     for (const name of ['Sam', 'Little ones']) {

@@ -10,6 +10,7 @@ import { SealedSigningKeys1796047200000 } from './1796047200000-sealed-signing-k
 import { SentMailBodiesForgotten1796050800000 } from './1796050800000-sent-mail-bodies-forgotten';
 import { PasswordResetRequests1796054400000 } from './1796054400000-password-reset-requests';
 import { NotMeSignInFacts1796058000000 } from './1796058000000-not-me-sign-in-facts';
+import { KidsRestrictedSessions1796061600000 } from './1796061600000-kids-restricted-sessions';
 
 /** The Postgres schema auth-service owns; nothing else writes to it. */
 export const AUTH_SCHEMA = 'auth';
@@ -27,6 +28,7 @@ export const AUTH_MIGRATIONS = [
   SentMailBodiesForgotten1796050800000,
   PasswordResetRequests1796054400000,
   NotMeSignInFacts1796058000000,
+  KidsRestrictedSessions1796061600000,
 ];
 
 /** Creates the schema if missing and runs pending migrations, on a DataSource of its own. */

@@ -81,7 +81,9 @@ export class ProfilesService {
 
   /**
    * Deletes a profile; sessions watching as it go back to "no profile selected" (their current
-   * access tokens keep the old claim until they expire, at most one access-token lifetime).
+   * access tokens keep the old claim until they expire, at most one access-token lifetime). A
+   * session that watched as a kids profile stays kids-restricted (`Session.kidsRestricted`):
+   * its next token still says `kids: true`, until a step-up picks a grown-up profile.
    */
   delete(request: DeleteProfileRequest): Promise<ProfileChangedReply> {
     return this.tx.run(async () => {
@@ -105,11 +107,12 @@ export class ProfilesService {
       const profiles = await this.accounts.profilesOf(account.id);
       const chosen = requireProfile(profiles, request.profileId);
       const current = profiles.find((p) => p.id === session.profileId);
-      if (current?.kids && !chosen.kids) {
+      if ((current?.kids || session.kidsRestricted) && !chosen.kids) {
         const proven = request.reauthToken !== undefined && (await this.stepUps.consume(request.reauthToken, account.id, session.id, new Date()));
         if (!proven) throw new SignoffError('REAUTH_REQUIRED', 'leaving a kids profile for a grown-up one needs the account password (step-up)');
       }
-      await this.tx.repo(Session).update({ id: session.id }, { profileId: chosen.id });
+      // Restricted from the moment a kids profile is picked until a step-up leaves it.
+      await this.tx.repo(Session).update({ id: session.id }, { profileId: chosen.id, kidsRestricted: chosen.kids });
       const { accessToken, expiresIn } = await this.tokens.issue(
         { accountId: account.id, sessionId: session.id, deviceId: session.deviceId, epoch: account.epoch, plan: account.plan, profile: { profileId: chosen.id, kids: chosen.kids } },
         session.absoluteExpiresAt,
@@ -124,7 +127,7 @@ export class ProfilesService {
     const account = await this.accounts.lockById(session.accountId);
     if (!account) throw new SignoffError('ACCOUNT_NOT_FOUND', 'the account no longer exists');
     const profiles = await this.accounts.profilesOf(account.id);
-    if (profiles.find((p) => p.id === session.profileId)?.kids) {
+    if (session.kidsRestricted || profiles.find((p) => p.id === session.profileId)?.kids) {
       throw new SignoffError('PROFILE_NOT_ALLOWED', 'a kids profile cannot change profiles');
     }
     return { account, profiles };

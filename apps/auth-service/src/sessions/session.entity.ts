@@ -22,6 +22,14 @@ export class Session {
   @Column('uuid', { nullable: true })
   profileId!: string | null;
 
+  /**
+   * Set when the session picks a kids profile; cleared only by leaving it for a grown-up profile
+   * with a step-up. Its tokens say `kids: true` meanwhile, with or without a profile (deleting the
+   * kids profile does not hand the device the account).
+   */
+  @Column('boolean', { default: false })
+  kidsRestricted!: boolean;
+
   @Column('timestamptz')
   createdAt!: Date;
 

@@ -11,6 +11,8 @@ export interface AccessTokenSubject {
   epoch: number;
   plan: string;
   profile?: { profileId: string; kids: boolean };
+  /** The session is kids-restricted (`Session.kidsRestricted`): `kids: true` whatever the profile. */
+  kidsRestricted?: boolean;
 }
 
 /** The private half of the active signing key, with the id verifiers look it up by. */
@@ -31,7 +33,8 @@ export function mintAccessToken(key: SigningMaterial, subject: AccessTokenSubjec
     did: subject.deviceId,
     epoch: subject.epoch,
     plan: subject.plan,
-    ...(subject.profile ? { pid: subject.profile.profileId, kids: subject.profile.kids } : {}),
+    ...(subject.profile ? { pid: subject.profile.profileId } : {}),
+    ...(subject.profile || subject.kidsRestricted ? { kids: subject.profile?.kids === true || subject.kidsRestricted === true } : {}),
     iss: TOKEN_POLICY.issuer,
     aud: TOKEN_POLICY.audience,
     iat,
