@@ -204,7 +204,7 @@ describe('account page in a real browser', () => {
     await page.waitForProgressState('living-room-tv', 'acknowledged');
   });
 
-  it('signs in with the authenticator code when the account uses two-step verification', async () => {
+  it('signs in with the authenticator code when the account uses two-step verification, and steps up with it, not the password', async () => {
     const holder = await stack.signUp();
     const phone = stack.device(1, { id: 'phone-2fa', type: 'phone', name: 'Phone' });
     await phone.signIn(holder.email, holder.password);
@@ -212,6 +212,7 @@ describe('account page in a real browser', () => {
     const { secret } = await phone.request<{ secret: string }>('POST', '/v1/account/two-factor', undefined, { 'X-Reauth-Token': reauthToken });
     const codeAt = (steps: number): string => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + steps * 30_000 });
     await phone.request('POST', '/v1/account/two-factor/confirm', { code: codeAt(-1) });
+    await phone.connect();
 
     const page = await openPage();
     const codeField = page.page.getByLabel('Code from your authenticator app');
@@ -225,6 +226,18 @@ describe('account page in a real browser', () => {
     await codeField.fill(codeAt(0));
     await page.page.getByRole('button', { name: 'Sign in' }).click();
     await page.row('phone-2fa').waitFor();
+
+    // Signing everyone out takes the second factor too: the password alone is turned away.
+    const dialog = await page.confirmSignOutAll();
+    await dialog.getByLabel('Your password').fill(holder.password);
+    await dialog.getByRole('button', { name: 'Sign out of all devices' }).click();
+    const otpField = dialog.getByLabel('Code from your authenticator app');
+    await otpField.waitFor();
+    await expect(dialog.getByTestId('step-up-error').textContent()).resolves.toContain('two-step verification');
+    expect(phone.isSignedIn).toBe(true);
+    await otpField.fill(codeAt(1));
+    await dialog.getByRole('button', { name: 'Sign out of all devices' }).click();
+    await page.waitForProgressState('phone-2fa', 'acknowledged');
   });
 
   it('changes the password and, as ticked by default, signs every other device out', async () => {

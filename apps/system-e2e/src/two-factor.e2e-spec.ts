@@ -1,3 +1,4 @@
+import { SmtpSink } from '@signoff/testing';
 import { Secret, TOTP } from 'otpauth';
 import { http, TestStack } from './support/test-stack';
 
@@ -13,14 +14,17 @@ function codeFor(secret: string, steps = 0): string {
 describe('two-factor sign-in (TOTP) through the gateway', () => {
   let stack: TestStack;
   let gateway: string;
+  let smtp: SmtpSink;
 
   beforeAll(async () => {
-    stack = await TestStack.start({ gateways: 1 });
+    smtp = await SmtpSink.start();
+    stack = await TestStack.start({ gateways: 1, authEnv: { SMTP_URL: smtp.url, MAIL_POLL_MS: '100' } });
     gateway = stack.gateway(0);
   }, 120_000);
 
   afterAll(async () => {
     await stack?.stop();
+    await smtp?.close();
   }, 60_000);
 
   const device = (id: string) => ({ id, type: 'phone', name: 'Phone' });
@@ -29,7 +33,7 @@ describe('two-factor sign-in (TOTP) through the gateway', () => {
     return http(gateway, 'POST', '/v1/auth/login', { body: { email: holder.email, password: holder.password, device: device(deviceId), ...extra } });
   }
 
-  it('enrols with a QR code, requires the code at sign-in once confirmed, and turns off with a step-up and a recovery code', async () => {
+  it('enrols with a QR code, requires the code at sign-in once confirmed, no longer steps up by password alone, and turns off with a step-up and a recovery code', async () => {
     const holder = await stack.signUp();
     const signedIn = await login(holder, 'phone-1');
     expect(signedIn.status).toBe(200);
@@ -77,6 +81,22 @@ describe('two-factor sign-in (TOTP) through the gateway', () => {
 
     const status = await http(gateway, 'GET', '/v1/account/two-factor', { token });
     expect(status.body).toEqual({ enabled: true, pending: false, recoveryCodesLeft: 9 });
+
+    // The password alone no longer proves presence: a stolen session plus the password must not
+    // change the password or sign the owner out, as it could not sign in.
+    const byPassword = await http(gateway, 'POST', '/v1/auth/step-up', { token, body: { password: holder.password } });
+    expect({ status: byPassword.status, code: byPassword.body.error.code }).toEqual({ status: 403, code: 'SECOND_FACTOR_REQUIRED' });
+    const byWrongPassword = await http(gateway, 'POST', '/v1/auth/step-up', { token, body: { password: 'not the password' } });
+    expect({ status: byWrongPassword.status, code: byWrongPassword.body.error.code }).toEqual({ status: 403, code: 'SECOND_FACTOR_REQUIRED' });
+    const revokeAll = await http(gateway, 'POST', '/v1/sessions/revoke-all', { token, body: {}, headers: { 'X-Reauth-Token': 'ra_none' } });
+    expect(revokeAll.body.error.code).toBe('REAUTH_REQUIRED');
+    // An emailed code is the other way in.
+    const sent = await http(gateway, 'POST', '/v1/auth/step-up/email-code', { token });
+    expect(sent.status).toBe(202);
+    const mailed = await smtp.waitFor(holder.email, { subject: /^Your Signoff verification code$/ });
+    const emailed = /^\s+(\d{6})$/m.exec(mailed.text)![1];
+    const byEmail = await http(gateway, 'POST', '/v1/auth/step-up', { token, body: { emailCode: emailed } });
+    expect(byEmail.status).toBe(200);
 
     // Step up by a code, then turn it off with that step-up and a recovery code.
     const otpStepUp = await http(gateway, 'POST', '/v1/auth/step-up', { token, body: { otpCode: codeFor(secret, 1) } });

@@ -23,6 +23,8 @@ export const ERROR_STATUS = {
   SESSION_EXPIRED: 401,
   REAUTH_REQUIRED: 401,
   STEP_UP_FAILED: 403,
+  /** Step-up by password on an account with two-step verification: it takes the authenticator code or an emailed code. */
+  SECOND_FACTOR_REQUIRED: 403,
   /** Two-factor sign-in: the password was right and the account asks for a code (none sent). */
   OTP_REQUIRED: 401,
   /** Two-factor sign-in: the code (TOTP or recovery code) is wrong, expired or already used. */

@@ -23,7 +23,7 @@ export interface WhoAmI {
 }
 
 /** The proof a step-up takes: the password, or the code from the mail. */
-export type StepUpProof = { password: string } | { emailCode: string };
+export type StepUpProof = { password: string } | { emailCode: string } | { otpCode: string };
 
 interface AccessToken {
   accessToken: string;

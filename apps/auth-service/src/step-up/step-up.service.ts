@@ -5,12 +5,16 @@ import { AccountStore } from '../accounts/account.store';
 import { PasswordHasher } from '../credentials/password-hasher';
 import { SessionStore } from '../sessions/session.store';
 import { hashOpaqueToken, newOpaqueToken, REAUTH_TOKEN_PREFIX } from '../tokens/opaque-token';
+import { TwoFactorStore } from '../two-factor/two-factor.store';
 import { ReauthToken } from './reauth-token.entity';
 
 /**
- * Step-up: a fresh password re-entry buys a reauth token that account-wide actions consume
+ * Step-up: a fresh proof of presence buys a reauth token that account-wide actions consume
  * (ASVS 7.5.1/7.5.2). It is bound to this account and this session, lives five minutes and
- * works once.
+ * works once. The password is a proof only on accounts without two-step verification: with it,
+ * a stolen session and the password would change the password and sign the owner out, which
+ * sign-in itself would not allow; those accounts step up with the authenticator code or a code
+ * mailed to them.
  */
 @Injectable()
 export class StepUpService {
@@ -21,10 +25,15 @@ export class StepUpService {
     private readonly sessions: SessionStore,
     private readonly accounts: AccountStore,
     private readonly hasher: PasswordHasher,
+    private readonly twoFactor: TwoFactorStore,
   ) {}
 
   async stepUp(request: StepUpRequest): Promise<StepUpReply> {
     const session = await this.sessions.requireLive(request.accountId, request.sessionId, { lock: false });
+    // Before the password is looked at: the answer must not tell whether it was right.
+    if ((await this.twoFactor.find(session.accountId, { lock: false }))?.confirmedAt) {
+      throw new SignoffError('SECOND_FACTOR_REQUIRED', 'this account uses two-step verification: confirm with the code from your authenticator app, or a code we email you');
+    }
     const account = await this.accounts.findById(session.accountId);
     if (!account || !(await this.hasher.verify(account.passwordHash, request.password))) {
       this.logger.warn(`step-up refused accountId=${request.accountId} sessionId=${request.sessionId}`);

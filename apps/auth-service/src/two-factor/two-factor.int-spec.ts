@@ -27,6 +27,12 @@ describe('auth-service two-factor sign-in (TOTP)', () => {
     return auth.stepUp(account, session.sessionId);
   }
 
+  /** An enrolled account steps up with its second factor (here one of its recovery codes), never the password alone. */
+  async function stepUpWithCode(account: TestAccount, session: LoginReply, code: string): Promise<string> {
+    const { reauthToken } = await auth.client.call(RpcSubject.stepUpWithOtp, { ...ref(account, session), otpCode: code });
+    return reauthToken;
+  }
+
   /** An account with two-factor on: confirmed with the code of the previous step, so now and the next step are still free. */
   async function enrolledStub(): Promise<{ account: TestAccount; session: LoginReply; secret: string; recoveryCodes: string[] }> {
     const account = await auth.signUp();
@@ -113,7 +119,7 @@ describe('auth-service two-factor sign-in (TOTP)', () => {
     await expect(auth.client.call(RpcSubject.getTwoFactorStatus, ref(account, session))).resolves.toMatchObject({ recoveryCodesLeft: 8 });
 
     await expectCode(auth.client.call(RpcSubject.regenerateRecoveryCodes, { ...ref(account, session), reauthToken: 'ra_not-a-token' }), 'REAUTH_REQUIRED');
-    const fresh = await auth.client.call(RpcSubject.regenerateRecoveryCodes, { ...ref(account, session), reauthToken: await stepUp(account, session) });
+    const fresh = await auth.client.call(RpcSubject.regenerateRecoveryCodes, { ...ref(account, session), reauthToken: await stepUpWithCode(account, session, recoveryCodes[5]) });
     expect(fresh.recoveryCodes).toHaveLength(10);
     await expectCode(loginWith(account, recoveryCodes[2]), 'INVALID_OTP');
     await expect(loginWith(account, fresh.recoveryCodes[0])).resolves.toMatchObject({ accountId: account.accountId });
@@ -129,6 +135,10 @@ describe('auth-service two-factor sign-in (TOTP)', () => {
     await expect(auth.client.call(RpcSubject.regenerateRecoveryCodes, { ...ref(account, session), reauthToken })).resolves.toMatchObject({ recoveryCodes: expect.any(Array) });
     await expectCode(auth.client.call(RpcSubject.regenerateRecoveryCodes, { ...ref(account, session), reauthToken }), 'REAUTH_REQUIRED');
 
+    // The password alone is no proof on an enrolled account, right or wrong (the answer does not say which).
+    await expectCode(auth.client.call(RpcSubject.stepUp, { ...ref(account, session), password: account.password }), 'SECOND_FACTOR_REQUIRED');
+    await expectCode(auth.client.call(RpcSubject.stepUp, { ...ref(account, session), password: 'not the password' }), 'SECOND_FACTOR_REQUIRED');
+
     // Not enrolled: there is no code to step up with.
     const plain = await auth.signUp();
     const plainSession = await auth.login(plain);
@@ -142,10 +152,10 @@ describe('auth-service two-factor sign-in (TOTP)', () => {
     // A reauth token of another session of the same account does not do.
     await expectCode(auth.login(account, deviceStub()), 'OTP_REQUIRED');
     const phone = await loginWith(account, recoveryCodes[9]);
-    const phoneReauth = await stepUp(account, phone);
+    const phoneReauth = await stepUpWithCode(account, phone, recoveryCodes[8]);
     await expectCode(auth.client.call(RpcSubject.disableTwoFactor, { ...ref(account, session), reauthToken: phoneReauth, code: recoveryCodes[0] }), 'REAUTH_REQUIRED');
 
-    const reauthToken = await stepUp(account, session);
+    const reauthToken = await stepUpWithCode(account, session, recoveryCodes[7]);
     await expectCode(auth.client.call(RpcSubject.disableTwoFactor, { ...ref(account, session), reauthToken, code: wrongCode(codeFor(secret)) }), 'INVALID_OTP');
     await expectCode(auth.client.call(RpcSubject.disableTwoFactor, { ...ref(account, session), reauthToken, code: 'ZZZZZ-ZZZZZ' }), 'INVALID_OTP');
     // The refused attempts rolled back: the same reauth token still works with a right code.
@@ -158,8 +168,11 @@ describe('auth-service two-factor sign-in (TOTP)', () => {
   });
 
   it('refuses to enrol again while on, to confirm without an enrolment, and to enrol without a step-up', async () => {
-    const { account, session } = await enrolledStub();
-    await expectCode(auth.client.call(RpcSubject.beginTwoFactorEnrolment, { ...ref(account, session), reauthToken: await stepUp(account, session) }), 'TWO_FACTOR_ALREADY_ENABLED');
+    const { account, session, recoveryCodes } = await enrolledStub();
+    await expectCode(
+      auth.client.call(RpcSubject.beginTwoFactorEnrolment, { ...ref(account, session), reauthToken: await stepUpWithCode(account, session, recoveryCodes[5]) }),
+      'TWO_FACTOR_ALREADY_ENABLED',
+    );
     await expectCode(auth.client.call(RpcSubject.confirmTwoFactor, { ...ref(account, session), code: '123456' }), 'TWO_FACTOR_NOT_PENDING');
 
     const plain = await auth.signUp();
