@@ -18,6 +18,8 @@ const boundaries = (extra) => [
   },
 ];
 
+const noTestHelpers = { name: '@signoff/testing', message: 'test helpers are for spec files only' };
+
 const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts', 'apps/system-e2e/**/*.ts'];
 
 export default [
@@ -37,7 +39,24 @@ export default [
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     ignores: testFiles,
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@signoff/testing', message: 'test helpers are for spec files only' }] }],
+      'no-restricted-imports': ['error', { paths: [noTestHelpers] }],
+    },
+  },
+  {
+    // Request and event contracts, and the gateway's bodies: optional means absent, not null
+    // (docs/security.md, "Hostile input"). Settings classes read from the environment may use it.
+    files: ['libs/contracts/src/**/*.ts', 'apps/playback-gateway/src/**/*.ts'],
+    ignores: [...testFiles, 'apps/playback-gateway/src/config/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            noTestHelpers,
+            { name: 'class-validator', importNames: ['IsOptional'], message: '@IsOptional() lets null through: use @OptionalField() from @signoff/contracts' },
+          ],
+        },
+      ],
     },
   },
   {

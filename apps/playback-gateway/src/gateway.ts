@@ -11,6 +11,8 @@ import { GatewayModule } from './app.module';
 import { GatewayConfig } from './config/gateway.config';
 import { trustProxySetting } from './config/trusted-proxies';
 import { GatewayDrain } from './device-channel/gateway-drain';
+import { completeApiDocument, describeRouteHandlers, registeredControllers } from './infrastructure/api-description';
+import { mountJsonBodyParsing } from './infrastructure/json-body';
 
 /**
  * Creates and starts one gateway replica. `listen` resolves only after the revocation view
@@ -18,11 +20,12 @@ import { GatewayDrain } from './device-channel/gateway-drain';
  * replica answers already knows every recent revocation.
  */
 export async function startGateway(config: GatewayConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), { bufferLogs: true, abortOnError: false });
+  // Nest's own body parsers are off: they would add urlencoded (extended) forms (json-body.ts).
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), { bufferLogs: true, abortOnError: false, bodyParser: false });
   app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUSTED_PROXIES));
-  app.useBodyParser('json', { limit: config.MAX_BODY_BYTES, strict: true });
+  mountJsonBodyParsing(app, config.MAX_BODY_BYTES);
   // The account page's refresh cookie is scoped to the refresh route: parse cookies there only,
   // not on every API request (see RefreshCookieInterceptor).
   app.use(ACCOUNT_PAGE.refreshCookiePath, cookieParser());
@@ -34,6 +37,7 @@ export async function startGateway(config: GatewayConfig): Promise<INestApplicat
     app,
     new DocumentBuilder().setTitle('Signoff gateway').setVersion('v1').addBearerAuth().build(),
   );
+  completeApiDocument(document, describeRouteHandlers(registeredControllers(app)));
   SwaggerModule.setup('docs', app, document);
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   return app;

@@ -51,4 +51,6 @@ export const INPUT_LIMITS = {
   shortTextMax: 100,
   titleIdMax: 128,
   jsonBodyBytes: 16 * 1024,
+  /** Deepest nesting of objects and arrays in a request (docs/security.md, "Hostile input"). */
+  jsonMaxDepth: 32,
 } as const;

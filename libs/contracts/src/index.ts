@@ -26,6 +26,8 @@ export * from './rpc/downloads.rpc';
 export * from './rpc/revocation-record.rpc';
 export * from './rpc/rpc-map';
 export * from './validate';
+export * from './input-rules';
+export * from './contract-fields';
 export * from './redis-keys';
 export * from './account-page';
 export * from './device-channel';

@@ -1,6 +1,6 @@
 import { PickType } from '@nestjs/swagger';
-import { ChangePasswordRequest } from '@signoff/contracts';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { ChangePasswordRequest, OptionalField } from '@signoff/contracts';
+import { IsBoolean } from 'class-validator';
 
 /**
  * `POST /v1/account/password`, cut from the RPC contract so the password limits have one
@@ -8,7 +8,7 @@ import { IsBoolean, IsOptional } from 'class-validator';
  */
 export class ChangePasswordBody extends PickType(ChangePasswordRequest, ['currentPassword', 'newPassword'] as const) {
   /** Sign every other device out (default), or keep them signed in. This device stays in. */
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   signOutAllDevices?: boolean;
 }

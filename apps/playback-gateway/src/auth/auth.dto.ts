@@ -1,6 +1,6 @@
 import { IntersectionType, PartialType, PickType } from '@nestjs/swagger';
-import { EmailCodeStepUpRequest, LoginRequest, OtpStepUpRequest, StepUpRequest } from '@signoff/contracts';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { EmailCodeStepUpRequest, LoginRequest, OptionalField, OtpStepUpRequest, StepUpRequest } from '@signoff/contracts';
+import { IsBoolean } from 'class-validator';
 
 /**
  * HTTP bodies of the auth routes, cut from the RPC contracts so each field is validated by one
@@ -13,14 +13,15 @@ export class LoginBody extends PickType(LoginRequest, ['email', 'password', 'dev
  * mailed by `POST /v1/auth/step-up/email-code`: exactly one of the three.
  */
 export class StepUpBody extends IntersectionType(
-  PartialType(PickType(StepUpRequest, ['password'] as const)),
-  PartialType(PickType(OtpStepUpRequest, ['otpCode'] as const)),
-  PartialType(PickType(EmailCodeStepUpRequest, ['emailCode'] as const)),
+  // `skipNullProperties: false`: optional means absent, so `{"password": null}` is refused (input-rules.ts).
+  PartialType(PickType(StepUpRequest, ['password'] as const), { skipNullProperties: false }),
+  PartialType(PickType(OtpStepUpRequest, ['otpCode'] as const), { skipNullProperties: false }),
+  PartialType(PickType(EmailCodeStepUpRequest, ['emailCode'] as const), { skipNullProperties: false }),
 ) {}
 
 export class RevokeAllBody {
   /** Sign this device out too (default), or keep it signed in. */
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   includeCurrent?: boolean;
 }

@@ -10,6 +10,7 @@ import {
   SignoffError,
   StepUpReply,
   TokenPair,
+  withoutForbiddenText,
 } from '@signoff/contracts';
 import { Public, RpcClient } from '@signoff/service-kit';
 import type { Request } from 'express';
@@ -57,7 +58,8 @@ export class AuthHttpController {
     const reply = await this.rpc.call(RpcSubject.login, {
       ...body,
       ip,
-      userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : undefined,
+      // Informational, from a header: what breaks the text rules (latin-1 C1 bytes) is dropped, not refused.
+      userAgent: typeof userAgent === 'string' ? withoutForbiddenText(userAgent.slice(0, 512)) : undefined,
     });
     await admission.succeeded();
     return { accessToken: reply.accessToken, refreshToken: reply.refreshToken, expiresIn: reply.expiresIn, sessionId: reply.sessionId };

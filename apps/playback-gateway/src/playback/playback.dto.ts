@@ -1,5 +1,5 @@
-import { INPUT_LIMITS } from '@signoff/contracts';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { INPUT_LIMITS, OptionalField } from '@signoff/contracts';
+import { IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 
 export class StartPlaybackBody {
   @IsString()
@@ -7,7 +7,7 @@ export class StartPlaybackBody {
   @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'titleId may contain letters, digits and . _ : - only' })
   titleId!: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsUUID()
   profileId?: string;
 }

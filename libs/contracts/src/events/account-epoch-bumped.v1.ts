@@ -1,5 +1,6 @@
-import { IsInt, IsOptional, IsUUID, Min } from 'class-validator';
+import { IsInt, IsUUID, Min } from 'class-validator';
 import { RevocationEvent } from './revocation-event';
+import { OptionalField } from '../input-rules';
 
 /**
  * `security.account.epoch_bumped.v1`: every access token of the account with an older epoch is
@@ -11,7 +12,7 @@ export class AccountEpochBumpedV1 extends RevocationEvent {
   @Min(1)
   epoch!: number;
 
-  @IsOptional()
+  @OptionalField()
   @IsUUID()
   exceptSessionId?: string;
 }

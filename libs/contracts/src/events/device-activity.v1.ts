@@ -1,4 +1,5 @@
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsString, IsUUID, MaxLength } from 'class-validator';
+import { OptionalField } from '../input-rules';
 
 /** `devices.activity.recorded.v1` (core NATS, loss-tolerant): a device did something visible. */
 export class DeviceActivityV1 {
@@ -15,12 +16,12 @@ export class DeviceActivityV1 {
   @IsIn(['active', 'playback_started'])
   kind!: 'active' | 'playback_started';
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(128)
   titleId?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsUUID()
   profileId?: string;
 

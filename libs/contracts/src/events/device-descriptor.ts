@@ -1,5 +1,6 @@
-import { IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { DEVICE_TYPES, DeviceType, INPUT_LIMITS } from '../domain';
+import { OptionalField } from '../input-rules';
 
 /** What a device says about itself when it signs in. Names are stored as given, shown as text. */
 export class DeviceDescriptor {
@@ -16,12 +17,12 @@ export class DeviceDescriptor {
   @Length(1, INPUT_LIMITS.deviceNameMax)
   name!: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(INPUT_LIMITS.shortTextMax)
   os?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(INPUT_LIMITS.shortTextMax)
   appVersion?: string;

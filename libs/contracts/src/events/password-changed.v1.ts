@@ -1,5 +1,6 @@
-import { IsBoolean, IsIn, IsOptional, IsUUID, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsUUID, ValidateIf } from 'class-validator';
 import { EventBase } from './event-base';
+import { OptionalField } from '../input-rules';
 
 /** How a password was changed: from a signed-in session, or through an emailed reset link. */
 export const PASSWORD_CHANGE_VIAS = ['change', 'reset'] as const;
@@ -28,7 +29,7 @@ export class PasswordChangedV1 extends EventBase {
   @IsBoolean()
   signedOutOtherDevices!: boolean;
 
-  @IsOptional()
+  @OptionalField()
   @IsIn(PASSWORD_CHANGE_VIAS)
   via?: PasswordChangeVia;
 }

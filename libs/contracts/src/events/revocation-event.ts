@@ -1,6 +1,7 @@
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsString, IsUUID } from 'class-validator';
 import { REVOCATION_REASONS, REVOCATION_SCOPES, RevocationReason, RevocationScope } from '../domain';
 import { EventBase } from './event-base';
+import { OptionalField } from '../input-rules';
 
 /**
  * What every revocation event says: which sessions died, on which devices, and why.
@@ -30,7 +31,7 @@ export abstract class RevocationEvent extends EventBase {
    * What auth-service recorded the revocation as covering. Optional: events published before it
    * existed do not carry it (consumers then derive it from the reason).
    */
-  @IsOptional()
+  @OptionalField()
   @IsIn(REVOCATION_SCOPES)
   scope?: RevocationScope;
 }

@@ -1,7 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsIP, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsIP, IsString, IsUUID, MaxLength } from 'class-validator';
 import { DeviceDescriptor } from './device-descriptor';
 import { EventBase } from './event-base';
+import { NestedObject, OptionalField } from '../input-rules';
 
 /** `security.session.started.v1`: a device signed in; the registry records it. */
 export class SessionStartedV1 extends EventBase {
@@ -11,19 +11,18 @@ export class SessionStartedV1 extends EventBase {
   @IsUUID()
   sessionId!: string;
 
-  @ValidateNested()
-  @Type(() => DeviceDescriptor)
+  @NestedObject(() => DeviceDescriptor)
   device!: DeviceDescriptor;
 
-  @IsOptional()
+  @OptionalField()
   @IsUUID()
   profileId?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsIP()
   ip?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(512)
   userAgent?: string;

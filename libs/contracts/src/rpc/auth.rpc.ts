@@ -1,11 +1,9 @@
-import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsEmail,
   IsIn,
   IsInt,
   IsIP,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -13,11 +11,11 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { INPUT_LIMITS, PLANS, Plan } from '../domain';
 import { DeviceDescriptor } from '../events/device-descriptor';
 import { PublicSigningKey, TIME_LIMITED_SIGN_IN } from '../token-policy';
+import { NestedObject, OptionalField } from '../input-rules';
 
 /** Request/reply payloads of auth-service (subjects `auth.*`). */
 
@@ -30,7 +28,7 @@ export class CreateAccountRequest {
   @Length(INPUT_LIMITS.passwordMin, INPUT_LIMITS.passwordMax)
   password!: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsIn(PLANS)
   plan?: Plan;
 }
@@ -47,29 +45,28 @@ export class LoginRequest {
   @Length(1, INPUT_LIMITS.passwordMax)
   password!: string;
 
-  @ValidateNested()
-  @Type(() => DeviceDescriptor)
+  @NestedObject(() => DeviceDescriptor)
   device!: DeviceDescriptor;
 
   /** Two-factor sign-in: a TOTP code or a recovery code, when the account asks for one. */
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(6, 16)
   @Matches(/^[0-9A-Za-z -]{6,16}$/, { message: 'otpCode must be a 6-digit code or a recovery code' })
   otpCode?: string;
 
   /** A time-limited sign-in (a borrowed screen): the session ends by itself after this long. */
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(TIME_LIMITED_SIGN_IN.minSeconds)
   @Max(TIME_LIMITED_SIGN_IN.maxSeconds)
   sessionLifetimeSeconds?: number;
 
-  @IsOptional()
+  @OptionalField()
   @IsIP()
   ip?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(512)
   userAgent?: string;
@@ -150,7 +147,7 @@ export class SignOutDeviceRequest extends SessionRef {
   deviceId!: string;
 
   /** "Don't recognise this device?": recorded as reason `device_not_recognised` (default false). */
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   notRecognised?: boolean;
 }

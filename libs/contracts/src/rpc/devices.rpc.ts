@@ -1,5 +1,6 @@
-import { IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { DeviceStatus, DeviceType, INPUT_LIMITS, ProgressState, RevocationScope } from '../domain';
+import { OptionalField } from '../input-rules';
 
 /** Request/reply payloads of device-registry (subjects `devices.*`). */
 
@@ -8,7 +9,7 @@ export class ListDevicesRequest {
   accountId!: string;
 
   /** The caller's device, flagged `current` in the reply. */
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, INPUT_LIMITS.deviceIdMax)
   currentDeviceId?: string;
@@ -53,12 +54,12 @@ export const HISTORY_PAGE = { defaultLimit: 50, maxLimit: 100 } as const;
 const HISTORY_CURSOR = /^[A-Za-z0-9_-]{1,200}$/;
 
 class HistoryPageRequest {
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Matches(HISTORY_CURSOR, { message: 'cursor must be a nextCursor from an earlier page' })
   cursor?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(1)
   @Max(HISTORY_PAGE.maxLimit)

@@ -1,5 +1,6 @@
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { INPUT_LIMITS, Plan, PLANS } from '../domain';
+import { OptionalField } from '../input-rules';
 
 /** Request/reply payloads of download licences (subjects `devices.downloads.*.v1`, device-registry). */
 
@@ -53,13 +54,13 @@ export class ListDownloadsRequest {
   accountId!: string;
 
   /** One device's licences; without it, every device's. */
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, INPUT_LIMITS.deviceIdMax)
   deviceId?: string;
 
   /** `live` (default): unrevoked and unexpired only; `all`: the revoked ones too (the account page). */
-  @IsOptional()
+  @OptionalField()
   @IsIn(['live', 'all'])
   include?: 'live' | 'all';
 }

@@ -1,5 +1,6 @@
-import { IsBoolean, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsBoolean, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { SessionRef } from './auth.rpc';
+import { OptionalField } from '../input-rules';
 
 /** Request/reply payloads of profiles (subjects `auth.profiles.*.v1`). */
 
@@ -34,7 +35,7 @@ export class CreateProfileRequest extends SessionRef {
   @Matches(PROFILE_NAME, { message: 'name must be printable text' })
   name!: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   kids?: boolean;
 }
@@ -68,7 +69,7 @@ export class SelectProfileRequest extends SessionRef {
   @IsUUID()
   profileId!: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, 512)
   reauthToken?: string;

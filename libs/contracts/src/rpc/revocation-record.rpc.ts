@@ -1,5 +1,6 @@
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 import { EventSubject } from '../subjects';
+import { OptionalField } from '../input-rules';
 
 /** The events that revoke something: what the record holds and a gateway's view is made of. */
 export const RECORDED_REVOCATION_SUBJECTS: readonly string[] = [EventSubject.sessionRevoked, EventSubject.accountEpochBumped];
@@ -11,7 +12,7 @@ export const RECORDED_REVOCATION_SUBJECTS: readonly string[] = [EventSubject.ses
  */
 export class ListRecentRevocationsRequest {
   /** Continue after this outbox id (the previous page's `nextAfterId`). */
-  @IsOptional()
+  @OptionalField()
   @Matches(/^[0-9]{1,19}$/)
   afterId?: string;
 

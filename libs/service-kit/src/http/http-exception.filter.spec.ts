@@ -46,6 +46,19 @@ describe('HttpExceptionFilter', () => {
     expect(out.body).toMatchObject({ error: { code: 'DEPENDENCY_UNAVAILABLE' } });
   });
 
+  it('maps a value the database refuses to 400 VALIDATION_FAILED (the backstop behind the contracts)', () => {
+    const out = respond(Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { driverError: { code: '22021' } }));
+    expect(out.status).toBe(400);
+    expect(out.body).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect(JSON.stringify(out.body)).not.toContain('0x00');
+  });
+
+  it('answers 415 UNSUPPORTED_MEDIA_TYPE with a code', () => {
+    const out = respond(new SignoffError('UNSUPPORTED_MEDIA_TYPE', 'request bodies are JSON'));
+    expect(out.status).toBe(415);
+    expect(out.body).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+  });
+
   it('never leaks an unexpected error’s message', () => {
     const out = respond(new Error('secret internals at /srv/app.ts:42'));
     expect(out.status).toBe(500);

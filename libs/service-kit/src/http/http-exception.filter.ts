@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ErrorCode, ErrorEnvelope, SignoffError } from '@signoff/contracts';
-import { asDependencyError } from '@signoff/persistence';
+import { asDependencyError, asInputError, sqlStateOf } from '@signoff/persistence';
 import type { Response } from 'express';
 
 /**
@@ -26,6 +26,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof SignoffError) return exception;
     const dependency = asDependencyError(exception);
     if (dependency) return dependency;
+    const input = asInputError(exception);
+    if (input) {
+      this.logger.warn(`input refused by the database (SQLSTATE ${sqlStateOf(exception)}), a contract rule is missing: ${(exception as Error)?.stack ?? String(exception)}`);
+      return input;
+    }
     const raw = exception as { type?: string; status?: number; statusCode?: number };
     // body-parser errors arrive before any route: JSON syntax, size, charset.
     if (raw?.type === 'entity.parse.failed') return new SignoffError('MALFORMED_JSON', 'the request body is not valid JSON');
