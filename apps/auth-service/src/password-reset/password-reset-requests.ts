@@ -48,11 +48,6 @@ export class PasswordResetRequests {
     return this.loop.stop();
   }
 
-  /** Resolves once the drain in progress (if any) has finished (tests). */
-  flush(): Promise<void> {
-    return this.loop.flush();
-  }
-
   private async drain(): Promise<void> {
     try {
       for (;;) {
