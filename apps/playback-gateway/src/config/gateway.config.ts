@@ -79,6 +79,15 @@ export class GatewayConfig extends CommonConfig {
   @Min(1)
   THROTTLE_LOGIN_WINDOW_SECONDS = 15 * 60;
 
+  /**
+   * How long an account that signed in from an address is let past that address's sign-in limit
+   * (never past its own), counted from its last successful sign-in there: someone failing from a
+   * shared address cannot lock out the holders who sign in there. 0: no address is known.
+   */
+  @IsInt()
+  @Min(0)
+  THROTTLE_LOGIN_KNOWN_ADDRESS_SECONDS = 30 * 24 * 60 * 60;
+
   /** Failed step-ups (password re-entry) allowed per account and session per window. */
   @IsInt()
   @Min(1)
