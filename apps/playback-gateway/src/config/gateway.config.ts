@@ -41,6 +41,14 @@ export class GatewayConfig extends CommonConfig {
   @IsString()
   ALLOWED_ORIGINS = '';
 
+  /**
+   * Control channels one session (access token) may hold on this gateway; the next one closes
+   * the oldest with 4002 (replaced). Per gateway: a token may hold this many on each replica.
+   */
+  @IsInt()
+  @Min(1)
+  WS_CHANNELS_PER_SESSION = 4;
+
   /** How often live connections are checked with a WebSocket ping. */
   @IsInt()
   @Min(1_000)
