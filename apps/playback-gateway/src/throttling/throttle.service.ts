@@ -71,6 +71,10 @@ export class Admission {
  */
 export class Throttle {
   private readonly logger = new Logger(Throttle.name);
+  /** While Redis fails every sign-in would say so: once every 30 s is enough. */
+  private readonly unreadableKnownAddresses = rateLimitedNotice(30_000, (error: unknown) =>
+    this.logger.warn(`could not read whether an account signed in from an address before; counting addresses as new: ${String(error)}`),
+  );
 
   constructor(
     private readonly buckets: Record<ThrottlePolicyName, ThrottleBucket>,
@@ -111,7 +115,7 @@ export class Throttle {
         ['loginAddress', addressSubject(address)],
       ]),
       this.knownAddresses.has(place).catch((error: unknown) => {
-        this.logger.warn(`could not read whether the account signed in from this address before; counting it as new: ${String(error)}`);
+        this.unreadableKnownAddresses(error);
         return false;
       }),
     ]);
@@ -239,12 +243,12 @@ class InsuranceLimiter extends RateLimiterMemory {
 }
 
 /** Calls `notify` at most once per `intervalMs`. */
-function rateLimitedNotice(intervalMs: number, notify: () => void): () => void {
+function rateLimitedNotice<A extends unknown[]>(intervalMs: number, notify: (...args: A) => void): (...args: A) => void {
   let last = 0;
-  return () => {
+  return (...args: A) => {
     const now = Date.now();
     if (now - last < intervalMs) return;
     last = now;
-    notify();
+    notify(...args);
   };
 }
