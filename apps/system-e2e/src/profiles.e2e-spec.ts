@@ -120,6 +120,34 @@ describe('profiles and kids profiles (two gateways)', () => {
     await expect(tv.whoami()).resolves.toMatchObject({ profileId: mainId, kids: false });
   });
 
+  it('lets a kids profile start streams only under its own profile, on either gateway', async () => {
+    const { tv, phone } = await stack.tvAndPhone({ tv: 0, phone: 1 });
+    const kids = await http(stack.gateway(1), 'POST', '/v1/profiles', { token: phone.tokens!.accessToken, body: { name: 'Kids', kids: true } });
+    const otherKids = await http(stack.gateway(1), 'POST', '/v1/profiles', { token: phone.tokens!.accessToken, body: { name: 'Teens', kids: true } });
+    const listed = await http(stack.gateway(1), 'GET', '/v1/profiles', { token: phone.tokens!.accessToken });
+    const mainId = listed.body.profiles.find((p: { name: string }) => p.name === 'Main').profileId as string;
+    const kidsId = kids.body.profileId as string;
+    await tv.selectProfile(kidsId);
+    const kidsToken = tv.tokens!.accessToken;
+    const start = (gateway: number, token: string, profileId?: string) =>
+      http(stack.gateway(gateway), 'POST', '/v1/playback/sessions', { token, body: { titleId: 'film-for-grown-ups', ...(profileId ? { profileId } : {}) } });
+
+    for (const gateway of [0, 1]) {
+      for (const profileId of [mainId, otherKids.body.profileId as string, randomUUID()]) {
+        const refused = await start(gateway, kidsToken, profileId);
+        expect({ gateway, profileId, status: refused.status, code: refused.body.error?.code }).toEqual({ gateway, profileId, status: 403, code: 'PROFILE_NOT_ALLOWED' });
+      }
+    }
+    // Under its own profile, named or implied, it watches.
+    for (const profileId of [kidsId, undefined]) {
+      const started = await start(0, kidsToken, profileId);
+      expect({ profileId, status: started.status }).toEqual({ profileId, status: 201 });
+      expect(started.body.playbackId).toEqual(expect.any(String));
+    }
+    // A grown-up profile may start a stream for anyone's profile (a parent putting a cartoon on).
+    expect((await start(1, phone.tokens!.accessToken, kidsId)).status).toBe(201);
+  });
+
   it('keeps every profile when all devices are signed out', async () => {
     const { holder, tv, phone } = await stack.tvAndPhone({ tv: 0, phone: 1 });
     for (const name of ['Sam', 'Little ones']) {

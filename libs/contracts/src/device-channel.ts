@@ -15,6 +15,12 @@ export const DeviceChannelClose = {
   signedOut: { code: 4001, reason: 'signed out' },
   /** The gateway is shutting down (a drain): reconnect, to any gateway. */
   serviceRestart: { code: 1012, reason: 'gateway restarting' },
+  /**
+   * The same session (access token) opened more channels on this gateway than it may hold
+   * (`WS_CHANNELS_PER_SESSION`, 4); the oldest are closed. Do not reconnect on your own: that would
+   * close the newer channel in turn. The session is still signed in; reconnect when the app asks.
+   */
+  replaced: { code: 4002, reason: 'replaced by a newer connection' },
 } as const;
 
 export const DeviceChannelMessageType = {

@@ -29,6 +29,7 @@ export const ERROR_STATUS = {
   OTP_REQUIRED: 401,
   /** Two-factor sign-in: the code (TOTP or recovery code) is wrong, expired or already used. */
   INVALID_OTP: 401,
+  /** A kids profile: an account-management route, or a stream started under another profile. */
   PROFILE_NOT_ALLOWED: 403,
   /** The account page's cookie routes: the request came from another site (or lacked the page's marker header). */
   CROSS_SITE_REQUEST: 403,

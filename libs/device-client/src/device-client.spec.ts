@@ -121,6 +121,25 @@ describe('DeviceClient control channel', () => {
     expect(client.reconnecting).toBe(false);
   });
 
+  it('stays closed, still signed in, after 4002 (replaced by a newer channel of its session); connect() opens it again', async () => {
+    const client = await connected();
+    const disconnected = new Promise((resolve) => client.once('disconnected', resolve));
+    let reconnected = false;
+    client.on('connected', () => (reconnected = true));
+
+    a.sockets[0].close(DeviceChannelClose.replaced.code, DeviceChannelClose.replaced.reason);
+
+    expect(await disconnected).toEqual(DeviceChannelClose.replaced);
+    expect(client.reconnecting).toBe(false);
+    // Ten times the longest backoff: no attempt was made on either gateway.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect({ reconnected, a: a.sockets.length, b: b.sockets.length }).toEqual({ reconnected: false, a: 1, b: 0 });
+    expect(client.isSignedIn).toBe(true);
+
+    await client.connect();
+    expect(a.sockets).toHaveLength(2);
+  });
+
   it('gives up after maxAttempts when no gateway answers', async () => {
     const client = await connected({ reconnect: { ...fast, maxAttempts: 3 } });
     const failed = new Promise<{ attempts: number }>((resolve) => client.once('reconnect-failed', resolve));

@@ -32,8 +32,8 @@ export interface DeviceClientOptions {
    */
   baseUrls?: string[];
   /**
-   * Reopening the control channel after it closed for any reason but a sign-out (4001) or
-   * `disconnect()`: to the next gateway, after a jittered exponential backoff (`backoffDelay`),
+   * Reopening the control channel after it closed for any reason but a sign-out (4001), a
+   * replacement by a newer channel of the same session (4002) or `disconnect()`: to the next gateway, after a jittered exponential backoff (`backoffDelay`),
    * refreshing the access token when due or refused. `false` turns it off (the channel stays closed).
    */
   reconnect?: Partial<ReconnectSettings> | false;
@@ -59,7 +59,11 @@ export interface SignedOutEvent {
 
 interface ClientEvents {
   'signed-out': [SignedOutEvent];
-  /** The control channel closed for another reason (network, gateway restart). */
+  /**
+   * The control channel closed for another reason (network, gateway restart). After code 4002
+   * (`DeviceChannelClose.replaced`: the same session opened newer channels) the client does not
+   * reconnect on its own; the session is still signed in, and `connect()` opens it again.
+   */
   disconnected: [{ code: number; reason: string }];
   /** The control channel opened, on this gateway; `reconnect` when it was reopened by the client itself. */
   connected: [{ baseUrl: string; reconnect: boolean }];

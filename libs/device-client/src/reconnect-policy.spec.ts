@@ -19,6 +19,10 @@ describe('reconnect policy', () => {
       expect(reconnectsAfterClose(4001, connected)).toBe(false);
     });
 
+    it('does not reconnect on its own after being replaced by a newer channel of the session (4002): no fight over the place', () => {
+      expect(reconnectsAfterClose(4002, connected)).toBe(false);
+    });
+
     it('stays closed once signed out, without tokens, or after disconnect()', () => {
       expect(reconnectsAfterClose(1012, { ...connected, signedOut: true })).toBe(false);
       expect(reconnectsAfterClose(1012, { ...connected, signedIn: false })).toBe(false);

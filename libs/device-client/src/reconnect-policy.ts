@@ -13,12 +13,22 @@ export interface ChannelIntent {
   signedOut: boolean;
 }
 
+/** Closes after which the client does not reopen the channel on its own. */
+const FINAL_CLOSES = new Set<number>([
+  // Signed out: the session is over.
+  DeviceChannelClose.signedOut.code,
+  // A newer channel of the same session took this one's place: reopening would close that one in
+  // turn, and the two would take turns for ever. The app may `connect()` again when it wants.
+  DeviceChannelClose.replaced.code,
+]);
+
 /**
  * Whether a closed control channel is reopened: after any close (a drain's 1012, a network
- * failure, a gateway that died) except a sign-out (4001) or the app's own `disconnect()`.
+ * failure, a gateway that died) except a sign-out (4001), a replacement by a newer channel of
+ * the same session (4002) or the app's own `disconnect()`.
  */
 export function reconnectsAfterClose(code: number, intent: ChannelIntent): boolean {
-  return intent.wanted && intent.signedIn && !intent.signedOut && code !== DeviceChannelClose.signedOut.code;
+  return intent.wanted && intent.signedIn && !intent.signedOut && !FINAL_CLOSES.has(code);
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   MeReply,
   Principal,
   RefreshRequest,
+  RpcReply,
   RpcSubject,
   SendStepUpEmailCodeReply,
   SignoffError,
@@ -53,14 +54,21 @@ export class AuthHttpController {
   async login(@Body() body: LoginBody, @Req() request: Request): Promise<TokenPair> {
     const userAgent = request.headers['user-agent'];
     const ip = clientAddress(request);
-    // Known and unknown emails take the same path here: same count, same answers.
+    // Known and unknown emails take the same path here: same count, same answers. A sign-in let
+    // past the address's limit (the account signed in from there before) answers a failure as
+    // that limit would have: `failed()` turns it into the 429 every other email got.
     const admission = await this.throttle.login(body.email, ip);
-    const reply = await this.rpc.call(RpcSubject.login, {
-      ...body,
-      ip,
-      // Informational, from a header: what breaks the text rules (latin-1 C1 bytes) is dropped, not refused.
-      userAgent: typeof userAgent === 'string' ? withoutForbiddenText(userAgent.slice(0, 512)) : undefined,
-    });
+    let reply: RpcReply<typeof RpcSubject.login>;
+    try {
+      reply = await this.rpc.call(RpcSubject.login, {
+        ...body,
+        ip,
+        // Informational, from a header: what breaks the text rules (latin-1 C1 bytes) is dropped, not refused.
+        userAgent: typeof userAgent === 'string' ? withoutForbiddenText(userAgent.slice(0, 512)) : undefined,
+      });
+    } catch (error) {
+      throw admission.failed(error);
+    }
     await admission.succeeded();
     return { accessToken: reply.accessToken, refreshToken: reply.refreshToken, expiresIn: reply.expiresIn, sessionId: reply.sessionId };
   }

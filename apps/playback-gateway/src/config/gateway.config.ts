@@ -41,6 +41,14 @@ export class GatewayConfig extends CommonConfig {
   @IsString()
   ALLOWED_ORIGINS = '';
 
+  /**
+   * Control channels one session (access token) may hold on this gateway; the next one closes
+   * the oldest with 4002 (replaced). Per gateway: a token may hold this many on each replica.
+   */
+  @IsInt()
+  @Min(1)
+  WS_CHANNELS_PER_SESSION = 4;
+
   /** How often live connections are checked with a WebSocket ping. */
   @IsInt()
   @Min(1_000)
@@ -78,6 +86,15 @@ export class GatewayConfig extends CommonConfig {
   @IsInt()
   @Min(1)
   THROTTLE_LOGIN_WINDOW_SECONDS = 15 * 60;
+
+  /**
+   * How long an account that signed in from an address is let past that address's sign-in limit
+   * (never past its own), counted from its last successful sign-in there: someone failing from a
+   * shared address cannot lock out the holders who sign in there. 0: no address is known.
+   */
+  @IsInt()
+  @Min(0)
+  THROTTLE_LOGIN_KNOWN_ADDRESS_SECONDS = 30 * 24 * 60 * 60;
 
   /** Failed step-ups (password re-entry) allowed per account and session per window. */
   @IsInt()

@@ -2,9 +2,9 @@ import { Principal } from '@signoff/contracts';
 import { ConnectionRegistry } from './connection-registry';
 import { DeviceConnection } from './device-connection';
 
-const connection = (accountId: string, deviceId: string): DeviceConnection => ({
+const connection = (accountId: string, deviceId: string, sessionId = `${deviceId}-s`): DeviceConnection => ({
   socket: {} as DeviceConnection['socket'],
-  principal: { accountId, deviceId, sessionId: `${deviceId}-s`, kids: false, plan: 'basic', epoch: 1, expiresAt: 0 } as Principal,
+  principal: { accountId, deviceId, sessionId, kids: false, plan: 'basic', epoch: 1, expiresAt: 0 } as Principal,
   connectedAt: 0,
   alive: true,
 });
@@ -37,5 +37,19 @@ describe('ConnectionRegistry', () => {
     expect(registry.holdsDevice('a', 'tv')).toBe(false);
     expect(registry.size).toBe(0);
     expect(registry.all()).toEqual([]);
+  });
+
+  it('lists the channels of one session, oldest first, and forgets the session with its last channel', () => {
+    const registry = new ConnectionRegistry();
+    const [first, second, third] = [connection('a', 'tv', 's1'), connection('a', 'tv', 's1'), connection('a', 'tv', 's1')];
+    const otherSession = connection('a', 'tv', 's2');
+    for (const c of [first, otherSession, second, third]) registry.add(c);
+    expect(registry.ofSession('s1')).toEqual([first, second, third]);
+    registry.remove(second);
+    expect(registry.ofSession('s1')).toEqual([first, third]);
+    registry.remove(first);
+    registry.remove(third);
+    expect(registry.ofSession('s1')).toEqual([]);
+    expect(registry.ofSession('s2')).toEqual([otherSession]);
   });
 });

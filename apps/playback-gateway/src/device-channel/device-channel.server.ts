@@ -36,7 +36,8 @@ const DRAIN_TICK_MS = 25;
  * (a bad token gets a 401 with the usual error body, never an open socket). A device whose
  * session was revoked while it was away is let in only to be told: logout directive, close 4001,
  * recorded as signed out on reconnect. On every live revocation this gateway sends the
- * directive to each affected device it holds, closes with 4001 and reports `cut`. When the
+ * directive to each affected device it holds, closes with 4001 and reports `cut`. A session
+ * holds at most WS_CHANNELS_PER_SESSION channels here; a newer one closes the oldest (4002). When the
  * gateway drains (GatewayDrain), it refuses new channels and tells its devices to reconnect
  * elsewhere (1012).
  */
@@ -149,6 +150,23 @@ export class DeviceChannelServer implements OnApplicationBootstrap, BeforeApplic
     }
     this.connections.add(connection);
     this.presence.mark(principal.accountId, principal.deviceId);
+    this.replaceOldest(principal.sessionId);
+  }
+
+  /**
+   * One session (access token) holds at most WS_CHANNELS_PER_SESSION channels here: beyond that
+   * the oldest are closed with 4002, so a device reconnecting (its old socket perhaps not noticed
+   * dead yet) always gets in, and a stolen token cannot hold hundreds of sockets. Per gateway.
+   */
+  private replaceOldest(sessionId: string): void {
+    const held = this.connections.ofSession(sessionId);
+    const excess = held.length - this.config.WS_CHANNELS_PER_SESSION;
+    if (excess <= 0) return;
+    for (const connection of this.releaseAll(held.slice(0, excess))) {
+      void closedOrDropped(connection.socket);
+      connection.socket.close(DeviceChannelClose.replaced.code, DeviceChannelClose.replaced.reason);
+    }
+    this.logger.log(`session ${sessionId} opened more than ${this.config.WS_CHANNELS_PER_SESSION} channels here: closed the oldest ${excess}`);
   }
 
   /** Sockets first (the latency that matters), bookkeeping (presence, progress) after. */

@@ -47,6 +47,17 @@ describe('PlaybackService on real Redis and JetStream', () => {
     expect(await outcome(playback.start(principal({ accountId: tv.accountId, plan: 'basic' }), 'third'))).toBe('STREAM_LIMIT_REACHED');
   });
 
+  it('refuses a kids profile a stream under another profile, before it takes a place', async () => {
+    const own = randomUUID();
+    const kids = principal({ plan: 'basic', kids: true, profileId: own });
+    expect(await outcome(playback.start(kids, 'title', randomUUID()))).toBe('PROFILE_NOT_ALLOWED');
+    // The basic plan's one place is still free.
+    expect(await outcome(playback.start(kids, 'title', own))).toBe('STARTED');
+    expect(await outcome(playback.start(kids, 'title'))).toBe('STARTED');
+    // A grown-up profile may name any profile.
+    expect(await outcome(playback.start(principal({ plan: 'premium', profileId: randomUUID() }), 'title', own))).toBe('STARTED');
+  });
+
   it('records heartbeats only from the session that owns the stream', async () => {
     const tv = principal();
     const { playbackId } = await playback.start(tv, 'title');

@@ -48,7 +48,15 @@ export class PlaybackService implements OnModuleInit {
     this.feed.onRevocation((revocation) => setImmediate(() => void this.endForRevocation(revocation)));
   }
 
+  /**
+   * Starts a stream for `profileId` (default: the session's profile). A kids profile watches as
+   * itself only: naming any other profile (a grown-up one above all) is 403 PROFILE_NOT_ALLOWED,
+   * before the stream takes a place. A grown-up profile may name any.
+   */
   async start(principal: Principal, titleId: string, profileId?: string): Promise<{ playbackId: string }> {
+    if (principal.kids && profileId !== undefined && profileId !== principal.profileId) {
+      throw new SignoffError('PROFILE_NOT_ALLOWED', 'a kids profile can only start streams for itself');
+    }
     const playbackId = randomUUID();
     const now = Date.now();
     const ttl = this.config.PLAYBACK_HEARTBEAT_TIMEOUT_SECONDS;

@@ -42,3 +42,11 @@ function expandIPv6(ip: string): string[] {
   const zeros = Array.from({ length: 8 - headGroups.length - tailGroups.length }, () => '0');
   return [...headGroups, ...zeros, ...tailGroups].map((group) => parseInt(group, 16).toString(16));
 }
+
+/**
+ * One account at one source (the subjects above), as the sign-in throttle remembers that the
+ * account signed in from there: hashed again, so the key names neither the account nor the address.
+ */
+export function knownAddressSubject(accountSubject: string, addressSubject: string): string {
+  return createHash('sha256').update(`${accountSubject}\n${addressSubject}`).digest('base64url');
+}

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { GatewayConfig } from '../config/gateway.config';
 import { REDIS } from '@signoff/platform';
 import { GatewayTestModule } from '../testing/gateway-test-module';
-import { emailSubject } from './throttle-subjects';
+import { knownAddressKey } from './known-addresses';
+import { addressSubject, emailSubject, knownAddressSubject } from './throttle-subjects';
 import { Admission, Throttle } from './throttle.service';
 import { ThrottlingModule } from './throttling.module';
 
@@ -131,6 +132,36 @@ describe('Throttle on real Redis', () => {
     expect(await outcomes(times(10, '').map(() => () => throttle.login(locked, from)))).toEqual(times(10, 'RATE_LIMITED'));
     await expectEventually(async () => expect(await raw.get(`${prefix}throttle:login:address:${from}`)).toBe('0'));
     expect(await outcomes(times(6, '').map(() => () => throttle.login(email(), from)))).toEqual([...times(5, 'ADMITTED'), 'RATE_LIMITED']);
+  });
+
+  it('lets an account that signed in from an address past that address’s limit, on a record kept under the prefix without the email', async () => {
+    const throttle = Throttle.onRedis(shared, smallConfig());
+    const holder = email();
+    const from = address();
+    await (await throttle.login(holder, from)).succeeded();
+    const key = `${prefix}${knownAddressKey(knownAddressSubject(emailSubject(holder), addressSubject(from)))}`;
+    expect(await raw.get(key)).toBe('1');
+    const ttl = await raw.ttl(key);
+    expect(ttl).toBeGreaterThan(gateway.config.THROTTLE_LOGIN_KNOWN_ADDRESS_SECONDS - 60);
+    expect(ttl).toBeLessThanOrEqual(gateway.config.THROTTLE_LOGIN_KNOWN_ADDRESS_SECONDS);
+    expect(key).not.toContain('signoff.test');
+
+    // Failures of others use the address up: new accounts wait, the holder does not.
+    expect(await outcomes(times(6, '').map(() => () => throttle.login(email(), from)))).toEqual([...times(5, 'ADMITTED'), 'RATE_LIMITED']);
+    expect(await outcome(throttle.login(holder, from))).toBe('ADMITTED');
+    expect(await outcome(throttle.login(holder, address()))).toBe('ADMITTED');
+    // Its own limit (3) is reached with the two failures above and one more.
+    expect(await outcomes(times(2, '').map(() => () => throttle.login(holder, from)))).toEqual(['ADMITTED', 'RATE_LIMITED']);
+  });
+
+  it('remembers no address when THROTTLE_LOGIN_KNOWN_ADDRESS_SECONDS is 0', async () => {
+    const throttle = Throttle.onRedis(shared, loadConfig(GatewayConfig, { ...SMALL, THROTTLE_LOGIN_KNOWN_ADDRESS_SECONDS: '0' }));
+    const holder = email();
+    const from = address();
+    await (await throttle.login(holder, from)).succeeded();
+    expect(await raw.exists(`${prefix}${knownAddressKey(knownAddressSubject(emailSubject(holder), addressSubject(from)))}`)).toBe(0);
+    await outcomes(times(5, '').map(() => () => throttle.login(email(), from)));
+    expect(await outcome(throttle.login(holder, from))).toBe('RATE_LIMITED');
   });
 
   it('admits no more than the limit out of 20 parallel attempts', async () => {

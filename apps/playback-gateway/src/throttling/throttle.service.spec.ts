@@ -4,6 +4,8 @@ import { loadConfig } from '@signoff/service-kit';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { GatewayConfig } from '../config/gateway.config';
 import { THROTTLE_POLICY_NAMES, throttlePolicies, ThrottlePolicyName } from './throttle-policies';
+import { KnownAddresses } from './known-addresses';
+import { addressSubject, emailSubject, knownAddressSubject } from './throttle-subjects';
 import { Throttle, ThrottleBucket, ThrottleLimiter } from './throttle.service';
 
 /** A limiter that answers `consume` as told and records every call; anything else fails the test. */
@@ -24,7 +26,25 @@ class FakeLimiter implements ThrottleLimiter {
 
 const refuse = (msBeforeNext: number) => () => Promise.reject(new RateLimiterRes(0, msBeforeNext, 11));
 
-function throttleWith(over: Partial<Record<ThrottlePolicyName, FakeLimiter>> = {}): { throttle: Throttle; limiters: Record<ThrottlePolicyName, FakeLimiter> } {
+/** Remembers in a set; `has` fails when told to (Redis not answering). */
+class FakeKnownAddresses implements KnownAddresses {
+  readonly subjects = new Set<string>();
+  failing = false;
+
+  has(subject: string): Promise<boolean> {
+    return this.failing ? Promise.reject(new Error('Redis did not answer')) : Promise.resolve(this.subjects.has(subject));
+  }
+
+  remember(subject: string): Promise<void> {
+    this.subjects.add(subject);
+    return Promise.resolve();
+  }
+}
+
+function throttleWith(
+  over: Partial<Record<ThrottlePolicyName, FakeLimiter>> = {},
+  known?: KnownAddresses,
+): { throttle: Throttle; limiters: Record<ThrottlePolicyName, FakeLimiter> } {
   const policies = throttlePolicies(loadConfig(GatewayConfig, {}));
   const limiters = {} as Record<ThrottlePolicyName, FakeLimiter>;
   const buckets = {} as Record<ThrottlePolicyName, ThrottleBucket>;
@@ -32,7 +52,7 @@ function throttleWith(over: Partial<Record<ThrottlePolicyName, FakeLimiter>> = {
     limiters[name] = over[name] ?? new FakeLimiter();
     buckets[name] = { policy: policies[name], limiter: limiters[name] };
   }
-  return { throttle: new Throttle(buckets), limiters };
+  return { throttle: new Throttle(buckets, known), limiters };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<SignoffError> {
@@ -103,5 +123,62 @@ describe('Throttle', () => {
     expect(first).toBe(second);
     expect(first).not.toMatch(/holder|example/i);
     expect(limiters.loginAddress.calls).toEqual(['consume unknown 1', 'consume unknown 1']);
+  });
+
+  describe('an account that signed in from the address before', () => {
+    const holder = 'holder@example.test';
+    const from = '203.0.113.7';
+    const place = knownAddressSubject(emailSubject(holder), addressSubject(from));
+    const wrongPassword = new SignoffError('INVALID_CREDENTIALS', 'the email or password is not correct');
+
+    it('is remembered only once a sign-in from there succeeded', async () => {
+      const known = new FakeKnownAddresses();
+      const { throttle } = throttleWith({}, known);
+      const failed = await throttle.login(holder, from);
+      expect(failed.failed(wrongPassword)).toBe(wrongPassword);
+      expect(known.subjects.size).toBe(0);
+      await (await throttle.login(` ${holder.toUpperCase()}`, from)).succeeded();
+      expect([...known.subjects]).toEqual([place]);
+    });
+
+    it('is let past the address limit, never the account limit; a failure answers the address refusal, a success hands the account point back', async () => {
+      const known = new FakeKnownAddresses();
+      known.subjects.add(place);
+      const { throttle, limiters } = throttleWith({ loginAddress: new FakeLimiter(refuse(42_000)) }, known);
+      const admission = await throttle.login(holder, from);
+      for (const failure of [wrongPassword, new SignoffError('DEPENDENCY_TIMEOUT', 'late'), new Error('boom')]) {
+        const answer = admission.failed(failure) as SignoffError;
+        expect({ code: answer.code, details: answer.details }).toEqual({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 42 } });
+      }
+      // Answers that need the right password may be told.
+      const otpRequired = new SignoffError('OTP_REQUIRED', 'code please');
+      expect(admission.failed(otpRequired)).toBe(otpRequired);
+      await admission.succeeded();
+      expect(limiters.loginAccount.calls).toEqual([expect.stringMatching(/^consume /), expect.stringMatching(/^reward /)]);
+      expect(limiters.loginAddress.calls).toEqual([`consume ${from} 1`]);
+
+      // Its own limit still refuses it.
+      const locked = throttleWith({ loginAccount: new FakeLimiter(refuse(5_000)), loginAddress: new FakeLimiter(refuse(42_000)) }, known);
+      expect((await refusal(locked.throttle.login(holder, from))).details).toEqual({ retryAfterSeconds: 42 });
+      const accountOnly = throttleWith({ loginAccount: new FakeLimiter(refuse(5_000)) }, known);
+      expect((await refusal(accountOnly.throttle.login(holder, from))).details).toEqual({ retryAfterSeconds: 5 });
+    });
+
+    it('is not let past from another address, nor another account from this one, nor when the record cannot be read', async () => {
+      const known = new FakeKnownAddresses();
+      known.subjects.add(place);
+      const { throttle } = throttleWith({ loginAddress: new FakeLimiter(refuse(42_000)) }, known);
+      expect((await refusal(throttle.login(holder, '203.0.113.8'))).code).toBe('RATE_LIMITED');
+      expect((await refusal(throttle.login('other@example.test', from))).code).toBe('RATE_LIMITED');
+      known.failing = true;
+      expect((await refusal(throttle.login(holder, from))).code).toBe('RATE_LIMITED');
+    });
+
+    it('answers a failure as usual while the address limit admits it', async () => {
+      const known = new FakeKnownAddresses();
+      known.subjects.add(place);
+      const admission = await throttleWith({}, known).throttle.login(holder, from);
+      expect(admission.failed(wrongPassword)).toBe(wrongPassword);
+    });
   });
 });

@@ -3,8 +3,9 @@ import { SignoffError } from '@signoff/contracts';
 import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { GatewayConfig } from '../config/gateway.config';
+import { KnownAddresses, NO_KNOWN_ADDRESSES, RedisKnownAddresses } from './known-addresses';
 import { THROTTLE_POLICY_NAMES, throttlePolicies, ThrottlePolicy, ThrottlePolicyName } from './throttle-policies';
-import { addressSubject, emailSubject } from './throttle-subjects';
+import { addressSubject, emailSubject, knownAddressSubject } from './throttle-subjects';
 
 type LimiterOptions = ConstructorParameters<typeof RateLimiterMemory>[0];
 
@@ -24,15 +25,40 @@ interface Taken {
   subject: string;
 }
 
+/** What the limiters answered to one attempt: the points taken, the refusals, a failure. */
+interface Counted {
+  taken: Taken[];
+  refused: Array<{ name: ThrottlePolicyName; policy: ThrottlePolicy; res: RateLimiterRes }>;
+  broken?: unknown;
+}
+
+/**
+ * Errors of a sign-in that only come after the password was found right: a client that sees
+ * them knew the password, so they may be shown even where a wrong password is not.
+ */
+const PASSWORD_WAS_RIGHT = new Set<string>(['OTP_REQUIRED', 'INVALID_OTP']);
+
 /**
  * An attempt the throttle let through. Call `succeeded()` once the attempt succeeded: policies
- * that count failures only get their point back; the others keep it.
+ * that count failures only get their point back; the others keep it. Answer a failure with
+ * `failed(error)`: the error itself, except for a sign-in let past the per-address limit because
+ * the account signed in from that address before, which answers a wrong password (or anything
+ * else that does not prove the password) with the refusal everyone else got from that address.
  */
 export class Admission {
-  constructor(private readonly refund: () => Promise<void>) {}
+  constructor(
+    private readonly onSuccess: () => Promise<void>,
+    private readonly standIn?: SignoffError,
+  ) {}
 
   succeeded(): Promise<void> {
-    return this.refund();
+    return this.onSuccess();
+  }
+
+  failed(error: unknown): unknown {
+    if (!this.standIn) return error;
+    if (error instanceof SignoffError && PASSWORD_WAS_RIGHT.has(error.code)) return error;
+    return this.standIn;
   }
 }
 
@@ -45,10 +71,20 @@ export class Admission {
  */
 export class Throttle {
   private readonly logger = new Logger(Throttle.name);
+  /** While Redis fails every sign-in would say so: once every 30 s is enough. */
+  private readonly unreadableKnownAddresses = rateLimitedNotice(30_000, (error: unknown) =>
+    this.logger.warn(`could not read whether an account signed in from an address before; counting addresses as new: ${String(error)}`),
+  );
 
-  constructor(private readonly buckets: Record<ThrottlePolicyName, ThrottleBucket>) {}
+  constructor(
+    private readonly buckets: Record<ThrottlePolicyName, ThrottleBucket>,
+    private readonly knownAddresses: KnownAddresses = NO_KNOWN_ADDRESSES,
+  ) {}
 
-  /** The gateway's throttle: every policy on the shared Redis client, insured in memory. */
+  /**
+   * The gateway's throttle: every policy on the shared Redis client, insured in memory; the
+   * addresses accounts signed in from on the same client (none while it fails).
+   */
   static onRedis(redis: Redis, config: GatewayConfig): Throttle {
     const policies = throttlePolicies(config);
     const logger = new Logger(Throttle.name);
@@ -57,15 +93,40 @@ export class Throttle {
     );
     const buckets = {} as Record<ThrottlePolicyName, ThrottleBucket>;
     for (const name of THROTTLE_POLICY_NAMES) buckets[name] = { policy: policies[name], limiter: redisLimiter(redis, policies[name], fallbackNotice) };
-    return new Throttle(buckets);
+    const known = config.THROTTLE_LOGIN_KNOWN_ADDRESS_SECONDS > 0 ? new RedisKnownAddresses(redis, config.THROTTLE_LOGIN_KNOWN_ADDRESS_SECONDS) : NO_KNOWN_ADDRESSES;
+    return new Throttle(buckets, known);
   }
 
-  /** Before a sign-in: one attempt against the account the email names and the source address. */
-  login(email: string, address: string | undefined): Promise<Admission> {
-    return this.admit([
-      ['loginAccount', emailSubject(email)],
-      ['loginAddress', addressSubject(address)],
+  /**
+   * Before a sign-in: one attempt against the account the email names and the source address.
+   * An account that signed in successfully from this address before (within
+   * `THROTTLE_LOGIN_KNOWN_ADDRESS_SECONDS`) is let past the address's limit, never past its own:
+   * someone failing from a shared address cannot lock out a holder who signs in there with the
+   * right password. Such an attempt answers a wrong password with the address's 429, like every
+   * other email (docs/security.md "Throttling").
+   */
+  async login(email: string, address: string | undefined): Promise<Admission> {
+    const account = emailSubject(email);
+    const place = knownAddressSubject(account, addressSubject(address));
+    // The marker is read beside the counts, for known and unknown emails alike: no extra wait.
+    const [counted, known] = await Promise.all([
+      this.count([
+        ['loginAccount', account],
+        ['loginAddress', addressSubject(address)],
+      ]),
+      this.knownAddresses.has(place).catch((error: unknown) => {
+        this.unreadableKnownAddresses(error);
+        return false;
+      }),
     ]);
+    const remember = () =>
+      this.knownAddresses.remember(place).catch((error: unknown) => this.logger.warn(`could not remember a sign-in's address: ${String(error)}`));
+    if (known && counted.broken === undefined && counted.refused.length === 1 && counted.refused[0].name === 'loginAddress') {
+      this.logger.log(`${counted.refused[0].policy.name} refused; admitted: the account signed in from this address before`);
+      const failures = counted.taken.filter(({ bucket }) => bucket.policy.counts === 'failures');
+      return new Admission(async () => void (await Promise.all([this.giveBack(failures), remember()])), this.rateLimited(counted));
+    }
+    return this.decide(counted, remember);
   }
 
   /** Before a step-up (password re-entry): one attempt against this account and session. */
@@ -100,18 +161,27 @@ export class Throttle {
   }
 
   private async admit(checks: Array<[ThrottlePolicyName, string]>): Promise<Admission> {
+    return this.decide(await this.count(checks));
+  }
+
+  /** One point from every check's count, in parallel. */
+  private async count(checks: Array<[ThrottlePolicyName, string]>): Promise<Counted> {
     const attempts: Taken[] = checks.map(([name, subject]) => ({ bucket: this.buckets[name], subject }));
     const outcomes = await Promise.allSettled(attempts.map(({ bucket, subject }) => bucket.limiter.consume(subject)));
-    const taken = attempts.filter((_, i) => outcomes[i].status === 'fulfilled');
-    const refused: Array<{ policy: ThrottlePolicy; res: RateLimiterRes }> = [];
-    let broken: unknown;
+    const counted: Counted = { taken: attempts.filter((_, i) => outcomes[i].status === 'fulfilled'), refused: [] };
     outcomes.forEach((outcome, i) => {
       if (outcome.status === 'fulfilled') return;
-      if (outcome.reason instanceof RateLimiterRes) refused.push({ policy: attempts[i].bucket.policy, res: outcome.reason });
-      else broken ??= outcome.reason;
+      if (outcome.reason instanceof RateLimiterRes) counted.refused.push({ name: checks[i][0], policy: attempts[i].bucket.policy, res: outcome.reason });
+      else counted.broken ??= outcome.reason;
     });
+    return counted;
+  }
+
+  /** Admits an attempt every count admitted; else hands the points back and refuses (429, or 503 when counting failed). */
+  private decide({ taken, refused, broken }: Counted, onSuccess: () => Promise<void> = async () => undefined): Admission {
     if (broken === undefined && refused.length === 0) {
-      return new Admission(() => this.giveBack(taken.filter(({ bucket }) => bucket.policy.counts === 'failures')));
+      const failures = taken.filter(({ bucket }) => bucket.policy.counts === 'failures');
+      return new Admission(async () => void (await Promise.all([this.giveBack(failures), onSuccess()])));
     }
     // A refused attempt reaches no verifier, so it costs nothing in the counts that admitted it.
     // Not awaited: a stalled Redis must not hold the refusal for another command timeout.
@@ -120,9 +190,15 @@ export class Throttle {
       this.logger.error(`throttle check failed in Redis and in memory; refusing: ${String(broken)}`);
       throw new SignoffError('DEPENDENCY_UNAVAILABLE', 'attempts cannot be counted right now; try again shortly');
     }
+    const error = this.rateLimited({ taken, refused });
+    this.logger.log(`refused by ${refused.map(({ policy }) => policy.name).join(', ')}; retry after ${error.details.retryAfterSeconds} s`);
+    throw error;
+  }
+
+  /** 429 with the whole seconds to wait (at least one): the longest of the refusing counts. */
+  private rateLimited({ refused }: Counted): SignoffError {
     const retryAfterSeconds = Math.max(1, ...refused.map(({ res }) => Math.ceil(res.msBeforeNext / 1000)));
-    this.logger.log(`refused by ${refused.map(({ policy }) => policy.name).join(', ')}; retry after ${retryAfterSeconds} s`);
-    throw new SignoffError('RATE_LIMITED', 'too many attempts; try again later', { retryAfterSeconds });
+    return new SignoffError('RATE_LIMITED', 'too many attempts; try again later', { retryAfterSeconds });
   }
 
   /** Hands points back; best effort (a lost point only makes the limit stricter). */
@@ -167,12 +243,12 @@ class InsuranceLimiter extends RateLimiterMemory {
 }
 
 /** Calls `notify` at most once per `intervalMs`. */
-function rateLimitedNotice(intervalMs: number, notify: () => void): () => void {
+function rateLimitedNotice<A extends unknown[]>(intervalMs: number, notify: (...args: A) => void): (...args: A) => void {
   let last = 0;
-  return () => {
+  return (...args: A) => {
     const now = Date.now();
     if (now - last < intervalMs) return;
     last = now;
-    notify();
+    notify(...args);
   };
 }
