@@ -13,6 +13,7 @@ import { trustProxySetting } from './config/trusted-proxies';
 import { GatewayDrain } from './device-channel/gateway-drain';
 import { completeApiDocument, describeRouteHandlers, registeredControllers } from './infrastructure/api-description';
 import { mountJsonBodyParsing } from './infrastructure/json-body';
+import { hideOperationsPaths, startOperationsListener } from './infrastructure/operations-port';
 
 /**
  * Creates and starts one gateway replica. `listen` resolves only after the revocation view
@@ -25,6 +26,8 @@ export async function startGateway(config: GatewayConfig): Promise<INestApplicat
   app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUSTED_PROXIES));
+  const separateOperations = config.OPS_HTTP_PORT >= 0;
+  if (separateOperations) hideOperationsPaths(app);
   mountJsonBodyParsing(app, config.MAX_BODY_BYTES);
   // The account page's refresh cookie is scoped to the refresh route: parse cookies there only,
   // not on every API request (see RefreshCookieInterceptor).
@@ -38,8 +41,17 @@ export async function startGateway(config: GatewayConfig): Promise<INestApplicat
     new DocumentBuilder().setTitle('Signoff gateway').setVersion('v1').addBearerAuth().build(),
   );
   completeApiDocument(document, describeRouteHandlers(registeredControllers(app)));
-  SwaggerModule.setup('docs', app, document);
+  if (!separateOperations) SwaggerModule.setup('docs', app, document);
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  if (separateOperations) {
+    const operations = await startOperationsListener(document, config.OPS_HTTP_PORT, config.HTTP_HOST);
+    // One handle for callers (main.ts, tests): closing the gateway closes its operations port too.
+    const closeGateway = app.close.bind(app);
+    app.close = async () => {
+      await closeGateway();
+      await operations.close();
+    };
+  }
   return app;
 }
 

@@ -138,3 +138,32 @@ describe('auth-service accounts (createAccount, getMe)', () => {
     expect(await response.json()).toEqual({ status: 'ready', checks: { postgres: true, nats: true, requests: true } });
   });
 });
+
+describe('auth-service sign-up in a real deployment (SIGNOFF_ENV=production)', () => {
+  let auth: AuthHarness;
+
+  beforeAll(async () => {
+    auth = await AuthHarness.start({
+      SIGNOFF_ENV: 'production',
+      TOTP_SECRET_KEY: 'a'.repeat(64),
+      SIGNING_KEY_ENCRYPTION_KEY: 'b'.repeat(64),
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      PUBLIC_BASE_URL: 'https://signoff.example',
+    });
+  });
+
+  afterAll(async () => {
+    await auth?.close();
+  });
+
+  it('does not let the client choose the plan: asking for one is refused, and every account starts on basic', async () => {
+    const email = `plan-${randomUUID()}@example.test`;
+    const refused = await expectCode(auth.client.call(RpcSubject.createAccount, { email, password: 'a long enough password', plan: 'premium' }), 'VALIDATION_FAILED');
+    expect(refused.details.fields).toEqual(['plan']);
+    const { rows: none } = await auth.sql.query('SELECT 1 FROM auth.accounts WHERE email = $1', [email]);
+    expect(none).toHaveLength(0);
+    const { accountId } = await auth.client.call(RpcSubject.createAccount, { email, password: 'a long enough password' });
+    const { rows } = await auth.sql.query<{ plan: string }>('SELECT plan FROM auth.accounts WHERE id = $1', [accountId]);
+    expect(rows).toEqual([{ plan: 'basic' }]);
+  });
+});

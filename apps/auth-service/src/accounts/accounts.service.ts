@@ -37,6 +37,11 @@ export class AccountsService {
    * their address. The caller learns which only by reading that mailbox.
    */
   async create(request: CreateAccountRequest): Promise<CreateAccountReply> {
+    // Picking a plan at sign-up is for development (the stack and the tests); in a real
+    // deployment billing sets it, or anyone could sign up to premium for nothing.
+    if (request.plan !== undefined && this.config.SIGNOFF_ENV !== 'development') {
+      throw new SignoffError('VALIDATION_FAILED', 'the plan is not chosen at sign-up: every account starts on basic', { fields: ['plan'] });
+    }
     const passwordHash = await this.hasher.hash(request.password);
     const accountId = randomUUID();
     const email = normalizeEmail(request.email);

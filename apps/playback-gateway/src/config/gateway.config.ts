@@ -19,6 +19,16 @@ export class GatewayConfig extends CommonConfig {
   @Min(1_000)
   VERIFIED_TOKEN_CACHE_SIZE = 50_000;
 
+  /**
+   * A port of its own for `/docs`, `/docs-json` and `/metrics`, which then answer 404 on
+   * `HTTP_PORT` (the one a load balancer publishes). -1: served on `HTTP_PORT` (npm start);
+   * the Kubernetes manifest sets 9090; 0 picks a free port (tests).
+   */
+  @IsInt()
+  @Min(-1)
+  @Max(65_535)
+  OPS_HTTP_PORT = -1;
+
   /** Largest JSON body accepted, in bytes. */
   @IsInt()
   @Min(1_024)
