@@ -38,7 +38,8 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
     readiness.register({ name: 'nats', check: () => health.healthy });
     // Live state only: stream starts and live status fail on their own (503) while it is away,
     // and a load balancer would otherwise take every replica out at once for it.
-    if (redis) readiness.register({ name: 'redis', check: () => redis.status === 'ready', required: false });
+    // Connected is not enough: a Redis that stops answering (within the command timeout) is reported too.
+    if (redis) readiness.register({ name: 'redis', check: async () => redis.status === 'ready' && (await redis.ping()) === 'PONG', required: false });
   }
 
   /**

@@ -119,6 +119,20 @@ describe('PlatformModule', () => {
     await expectEventually(async () => expect(await readiness.evaluate()).toEqual({ ready: true, checks: { postgres: true, nats: true, redis: true } }));
   });
 
+  it('reports Redis as failing while it stops answering within its timeout, and stays ready', async () => {
+    const context = await start();
+    const readiness = context.get(Readiness);
+    const admin = new Redis(redisServer.url, { lazyConnect: true });
+    await admin.connect();
+    try {
+      await admin.call('CLIENT', 'PAUSE', '1500', 'ALL');
+      await expect(readiness.evaluate()).resolves.toEqual({ ready: true, checks: { postgres: true, nats: true, redis: false } });
+      await expectEventually(async () => expect(await readiness.evaluate()).toMatchObject({ checks: { redis: true } }), { timeoutMs: 5_000 });
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   it('closes every connection after the features have stopped, which can still use them', async () => {
     const context = await start();
     const nc = context.get<NatsConnection>(NATS_CONNECTION);
