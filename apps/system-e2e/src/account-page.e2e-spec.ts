@@ -1,60 +1,33 @@
 import { DeviceClient } from '@signoff/device-client';
-import { expectEventually, launchChromium, SmtpSink } from '@signoff/testing';
+import { expectEventually } from '@signoff/testing';
 import { Secret, TOTP } from 'otpauth';
-import type { Browser } from 'playwright-core';
 import { AccountPageDriver } from './support/account-page';
-import { http, TestStack } from './support/test-stack';
+import { useBrowserSuite } from './support/browser-suite';
+import { http } from './support/test-stack';
 
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 /** The household's address as a trusted proxy forwards it, and where the packaged DB-IP data puts it. */
 const HOME = { headers: { 'X-Forwarded-For': '8.8.8.8' }, place: 'Mountain View, California, US' };
 
 /**
- * The account page in headless Chromium against a two-gateway stack. The holder's other devices
+ * The account page in headless Chromium against a two-gateway suite.stack. The holder's other devices
  * are real device clients (HTTP + WebSocket) signed in through the other gateway, so every
  * sign-out the page asks for crosses the event bus before a device sees it.
  */
 describe('account page in a real browser', () => {
-  let stack: TestStack;
-  let browser: Browser;
-  let smtp: SmtpSink;
-  const pages: AccountPageDriver[] = [];
+  // One account per test, all from this machine's address.
+  const suite = useBrowserSuite({ THROTTLE_SIGN_UP_PER_ADDRESS: '100', TRUSTED_PROXIES: 'loopback' });
 
-  beforeAll(async () => {
-    smtp = await SmtpSink.start();
-    [stack, browser] = await Promise.all([TestStack.start({
-        gateways: 2,
-        // One account per test, all from this machine's address.
-        env: { THROTTLE_SIGN_UP_PER_ADDRESS: '100', TRUSTED_PROXIES: 'loopback' },
-        authEnv: { SMTP_URL: smtp.url, MAIL_POLL_MS: '100' },
-      }), launchChromium()]);
-  }, 120_000);
-
-  afterEach(async () => {
-    for (const page of pages.splice(0)) {
-      expect(page.problems).toEqual([]);
-      await page.close();
-    }
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await smtp?.close();
-  }, 60_000);
-
-  async function openPage(viewport?: { width: number; height: number }): Promise<AccountPageDriver> {
-    const page = await AccountPageDriver.open(browser, stack.gateway(0), viewport);
-    pages.push(page);
-    return page;
+  function openPage(viewport?: { width: number; height: number }): Promise<AccountPageDriver> {
+    return suite.open({ viewport });
   }
 
   /** A holder with a TV (streaming, channel open), a phone (channel open) and a tablet that is off. */
   async function household(): Promise<{ holder: { email: string; password: string }; tv: DeviceClient; phone: DeviceClient; tablet: DeviceClient; tvProfile: string }> {
-    const holder = await stack.signUp('premium');
-    const tv = stack.device(1, { id: 'living-room-tv', type: 'tv', name: 'Living room TV', os: 'Tizen 8' }, HOME);
-    const phone = stack.device(1, { id: 'phone-1', type: 'phone', name: 'Ana’s phone', os: 'Android 15' });
-    const tablet = stack.device(1, { id: 'tablet-1', type: 'tablet', name: 'Kitchen tablet', os: 'iPadOS 18' }, HOME);
+    const holder = await suite.stack.signUp('premium');
+    const tv = suite.stack.device(1, { id: 'living-room-tv', type: 'tv', name: 'Living room TV', os: 'Tizen 8' }, HOME);
+    const phone = suite.stack.device(1, { id: 'phone-1', type: 'phone', name: 'Ana’s phone', os: 'Android 15' });
+    const tablet = suite.stack.device(1, { id: 'tablet-1', type: 'tablet', name: 'Kitchen tablet', os: 'iPadOS 18' }, HOME);
     for (const device of [tv, phone, tablet]) await device.signIn(holder.email, holder.password);
     await Promise.all([tv.connect(), phone.connect()]);
     const { profiles } = await tv.request<{ profiles: Array<{ profileId: string; name: string }> }>('GET', '/v1/profiles');
@@ -64,7 +37,7 @@ describe('account page in a real browser', () => {
   }
 
   it('serves the page with a content security policy and no inline script', async () => {
-    const response = await fetch(`${stack.gateway(1)}/account/`);
+    const response = await fetch(`${suite.stack.gateway(1)}/account/`);
     expect(response.status).toBe(200);
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
@@ -74,7 +47,7 @@ describe('account page in a real browser', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await response.text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
-    expect((await fetch(`${stack.gateway(1)}/account`, { redirect: 'manual' })).status).toBeLessThan(400);
+    expect((await fetch(`${suite.stack.gateway(1)}/account`, { redirect: 'manual' })).status).toBeLessThan(400);
   });
 
   it('signs in, lists the devices signed in elsewhere, and signs one out: its WebSocket closes and its row settles', async () => {
@@ -113,7 +86,7 @@ describe('account page in a real browser', () => {
     expect(tv.isSignedIn).toBe(true);
     await expect(tablet.whoami()).resolves.toHaveProperty('deviceId', 'tablet-1');
     expect(phone.signedOutBy).toMatchObject({ via: 'websocket' });
-    const refused = await http(stack.gateway(1), 'GET', '/v1/auth/whoami', { token: phoneToken });
+    const refused = await http(suite.stack.gateway(1), 'GET', '/v1/auth/whoami', { token: phoneToken });
     expect([refused.status, refused.body.error.code]).toEqual([401, 'SESSION_REVOKED']);
   });
 
@@ -133,7 +106,7 @@ describe('account page in a real browser', () => {
     await expect(tv.whoami()).resolves.toHaveProperty('deviceId', 'living-room-tv');
     await expect(phone.whoami()).resolves.toHaveProperty('deviceId', 'phone-1');
     expect(tv.isSignedIn && phone.isSignedIn).toBe(true);
-    const list = await http(stack.gateway(1), 'GET', '/v1/devices', { token: tv.tokens!.accessToken });
+    const list = await http(suite.stack.gateway(1), 'GET', '/v1/devices', { token: tv.tokens!.accessToken });
     expect(list.body.devices.map((d: { status: string }) => d.status)).not.toContain('signed_out');
     expect(list.body.devices.map((d: { status: string }) => d.status)).not.toContain('logout_pending');
   });
@@ -186,7 +159,7 @@ describe('account page in a real browser', () => {
     await dialog.getByLabel('Code from the email').waitFor();
     await expect(dialog.getByTestId('step-up-error').textContent()).resolves.toMatch(/We sent a code to h•+@signoff\.test/);
     const mail = await expectEventually(() => {
-      const [found] = smtp.to(holder.email, /^Your Signoff verification code$/);
+      const [found] = suite.smtp.to(holder.email, /^Your Signoff verification code$/);
       if (!found) throw new Error('no code mail yet');
       return found;
     });
@@ -205,8 +178,8 @@ describe('account page in a real browser', () => {
   });
 
   it('signs in with the authenticator code when the account uses two-step verification, and steps up with it, not the password', async () => {
-    const holder = await stack.signUp();
-    const phone = stack.device(1, { id: 'phone-2fa', type: 'phone', name: 'Phone' });
+    const holder = await suite.stack.signUp();
+    const phone = suite.stack.device(1, { id: 'phone-2fa', type: 'phone', name: 'Phone' });
     await phone.signIn(holder.email, holder.password);
     const { reauthToken } = await phone.request<{ reauthToken: string }>('POST', '/v1/auth/step-up', { password: holder.password });
     const { secret } = await phone.request<{ secret: string }>('POST', '/v1/account/two-factor', undefined, { 'X-Reauth-Token': reauthToken });
@@ -258,12 +231,12 @@ describe('account page in a real browser', () => {
     // This browser stays signed in; the new password works, the old one does not.
     await page.page.reload();
     await page.deviceList().waitFor();
-    expect((await http(stack.gateway(1), 'POST', '/v1/auth/login', { body: { email: holder.email, password: holder.password, device: { id: 'x', type: 'tv', name: 'x' } } })).status).toBe(401);
+    expect((await http(suite.stack.gateway(1), 'POST', '/v1/auth/login', { body: { email: holder.email, password: holder.password, device: { id: 'x', type: 'tv', name: 'x' } } })).status).toBe(401);
   });
 
   it('shows a device named like markup as text', async () => {
-    const holder = await stack.signUp();
-    const evil = stack.device(1, { id: 'evil-1', type: 'computer', name: XSS_NAME });
+    const holder = await suite.stack.signUp();
+    const evil = suite.stack.device(1, { id: 'evil-1', type: 'computer', name: XSS_NAME });
     await evil.signIn(holder.email, holder.password);
     const page = await openPage();
     await page.signIn(holder.email, holder.password);
@@ -279,7 +252,7 @@ describe('account page in a real browser', () => {
   });
 
   it('keeps the refresh token in an HttpOnly, Secure, SameSite=Strict cookie scoped to the refresh route; a reload stays signed in as the same device', async () => {
-    const holder = await stack.signUp();
+    const holder = await suite.stack.signUp();
     const page = await openPage();
     await page.signIn(holder.email, holder.password);
     const cookies = await page.context.cookies();
@@ -301,11 +274,11 @@ describe('account page in a real browser', () => {
   });
 
   it('refuses cross-site use of the refresh cookie', async () => {
-    const holder = await stack.signUp();
+    const holder = await suite.stack.signUp();
     const page = await openPage();
     await page.signIn(holder.email, holder.password);
     const [cookie] = await page.context.cookies();
-    const gateway = stack.gateway(0);
+    const gateway = suite.stack.gateway(0);
     const attempts: Array<Record<string, string>> = [
       {}, // no marker header: a plain form post from elsewhere
       { 'x-signoff-client': 'account-page', origin: 'https://evil.example' },
@@ -321,8 +294,8 @@ describe('account page in a real browser', () => {
   });
 
   it('a kids profile sees that it cannot manage the account, and nothing of it', async () => {
-    const holder = await stack.signUp();
-    const other = stack.device(1, { id: 'phone-k', type: 'phone', name: 'Phone' });
+    const holder = await suite.stack.signUp();
+    const other = suite.stack.device(1, { id: 'phone-k', type: 'phone', name: 'Phone' });
     await other.signIn(holder.email, holder.password);
     await other.request('POST', '/v1/profiles', { name: 'Kids', kids: true });
     const page = await openPage();

@@ -1,8 +1,9 @@
 import { DeviceClient, SignedOutEvent } from '@signoff/device-client';
-import { expectEventually, launchChromium, ReceivedMail, SmtpSink } from '@signoff/testing';
-import type { Browser, Locator } from 'playwright-core';
+import { expectEventually, ReceivedMail } from '@signoff/testing';
+import type { Locator } from 'playwright-core';
 import { AccountPageDriver } from './support/account-page';
-import { http, TestStack } from './support/test-stack';
+import { useBrowserSuite } from './support/browser-suite';
+import { http } from './support/test-stack';
 
 const RESET_MAIL = /^Reset your Signoff password$/;
 const PHONE = { width: 390, height: 844 };
@@ -45,58 +46,28 @@ function signedOut(device: DeviceClient): Promise<{ event: SignedOutEvent; code:
  * count per address.
  */
 describe('links in mails, in a real browser', () => {
-  let stack: TestStack;
-  let browser: Browser;
-  let smtp: SmtpSink;
-  const pages: AccountPageDriver[] = [];
   let lastAddress = 0;
   /** A client address no other test uses (TEST-NET-3: placed nowhere by GeoIP). */
   const address = () => `203.0.113.${++lastAddress}`;
+  const suite = useBrowserSuite({ THROTTLE_SIGN_UP_PER_ADDRESS: '100', TRUSTED_PROXIES: 'loopback', THROTTLE_LINK_TOKEN_PER_ADDRESS: String(LINK_TOKEN_LIMIT) });
 
-  beforeAll(async () => {
-    smtp = await SmtpSink.start();
-    [stack, browser] = await Promise.all([
-      TestStack.start({
-        gateways: 2,
-        env: { THROTTLE_SIGN_UP_PER_ADDRESS: '100', TRUSTED_PROXIES: 'loopback', THROTTLE_LINK_TOKEN_PER_ADDRESS: String(LINK_TOKEN_LIMIT) },
-        authEnv: { SMTP_URL: smtp.url, MAIL_POLL_MS: '100' },
-      }),
-      launchChromium(),
-    ]);
-  }, 120_000);
-
-  afterEach(async () => {
-    for (const page of pages.splice(0)) {
-      expect(page.problems).toEqual([]);
-      await page.close();
-    }
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await smtp?.close();
-  }, 60_000);
-
-  async function openLink(path: string, options: { viewport?: { width: number; height: number }; from?: string } = {}): Promise<AccountPageDriver> {
-    const page = await AccountPageDriver.open(browser, stack.gateway(0), options.viewport, { path, headers: { 'X-Forwarded-For': options.from ?? address() } });
-    pages.push(page);
-    return page;
+  function openLink(path: string, options: { viewport?: { width: number; height: number }; from?: string } = {}): Promise<AccountPageDriver> {
+    return suite.open({ path, viewport: options.viewport, headers: { 'X-Forwarded-For': options.from ?? address() } });
   }
 
   async function loginStatus(email: string, password: string): Promise<number> {
-    const response = await http(stack.gateway(0), 'POST', '/v1/auth/login', { body: { email, password, device: { id: `laptop-${Date.now()}`, type: 'computer', name: 'Laptop' } } });
+    const response = await http(suite.stack.gateway(0), 'POST', '/v1/auth/login', { body: { email, password, device: { id: `laptop-${Date.now()}`, type: 'computer', name: 'Laptop' } } });
     return response.status;
   }
 
   /** A holder with a TV whose control channel is open (gateway 1), and the link from a reset mail. */
   async function holderWithResetLink(): Promise<{ holder: { email: string; password: string }; tv: DeviceClient; link: string }> {
-    const holder = await stack.signUp();
-    const tv = stack.device(1, { id: 'tv', type: 'tv', name: 'TV' });
+    const holder = await suite.stack.signUp();
+    const tv = suite.stack.device(1, { id: 'tv', type: 'tv', name: 'TV' });
     await tv.signIn(holder.email, holder.password);
     await tv.connect();
-    expect((await http(stack.gateway(1), 'POST', '/v1/auth/password-reset/request', { body: { email: holder.email } })).status).toBe(202);
-    return { holder, tv, link: linkIn(await smtp.waitFor(holder.email, { subject: RESET_MAIL }), '/account/reset') };
+    expect((await http(suite.stack.gateway(1), 'POST', '/v1/auth/password-reset/request', { body: { email: holder.email } })).status).toBe(202);
+    return { holder, tv, link: linkIn(await suite.smtp.waitFor(holder.email, { subject: RESET_MAIL }), '/account/reset') };
   }
 
   /** The page's own address bar and document, read in the page. */
@@ -122,10 +93,10 @@ describe('links in mails, in a real browser', () => {
   }
 
   it('serves /account/reset and /account/not-me (any query) as the page itself, with its headers; nothing else new', async () => {
-    const page = await fetch(`${stack.gateway(1)}/account/`);
+    const page = await fetch(`${suite.stack.gateway(1)}/account/`);
     const html = await page.text();
     for (const path of ['/account/reset?token=pr_abc', '/account/not-me?token=nm_abc', '/account/reset', '/account/not-me/']) {
-      const response = await fetch(`${stack.gateway(1)}${path}`);
+      const response = await fetch(`${suite.stack.gateway(1)}${path}`);
       expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({ path, status: 200, type: expect.stringMatching(/^text\/html/) });
       expect(await response.text()).toBe(html);
       const csp = response.headers.get('content-security-policy') ?? '';
@@ -137,13 +108,13 @@ describe('links in mails, in a real browser', () => {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     }
     for (const [method, path] of [['GET', '/account/reset/more'], ['GET', '/account/resets'], ['POST', '/account/reset'], ['GET', '/account/nowhere']]) {
-      expect({ method, path, status: (await fetch(`${stack.gateway(1)}${path}`, { method })).status }).toEqual({ method, path, status: 404 });
+      expect({ method, path, status: (await fetch(`${suite.stack.gateway(1)}${path}`, { method })).status }).toEqual({ method, path, status: 404 });
     }
   });
 
   it('resets the password from the mail: the token leaves the address bar, the new password twice, every device signed out, the new password signs in, the link works once', async () => {
     const { holder, tv, link } = await holderWithResetLink();
-    const phone = stack.device(1, { id: 'phone', type: 'phone', name: 'Phone' });
+    const phone = suite.stack.device(1, { id: 'phone', type: 'phone', name: 'Phone' });
     await phone.signIn(holder.email, holder.password);
     const phoneToken = phone.tokens!.accessToken;
     const tvOut = signedOut(tv);
@@ -185,7 +156,7 @@ describe('links in mails, in a real browser', () => {
     // The TV (channel open, other gateway) is cut; the phone's token is refused; only the new password signs in.
     const { event, code } = await tvOut;
     expect({ reason: event.reason, via: event.via, code }).toEqual({ reason: 'password_reset', via: 'websocket', code: 4001 });
-    const refused = await http(stack.gateway(1), 'GET', '/v1/auth/whoami', { token: phoneToken });
+    const refused = await http(suite.stack.gateway(1), 'GET', '/v1/auth/whoami', { token: phoneToken });
     expect(refused.status).toBe(401);
     expect(await loginStatus(holder.email, holder.password)).toBe(401);
     expect(await loginStatus(holder.email, newPassword)).toBe(200);
@@ -202,16 +173,16 @@ describe('links in mails, in a real browser', () => {
   });
 
   it('"this wasn\'t me" from the alert: nothing happens on opening; confirmed, it shows the device, when and where, cuts it, and leads to the reset', async () => {
-    const holder = await stack.signUp();
-    const phone = stack.device(1, { id: 'phone', type: 'phone', name: 'Phone' });
+    const holder = await suite.stack.signUp();
+    const phone = suite.stack.device(1, { id: 'phone', type: 'phone', name: 'Phone' });
     await phone.signIn(holder.email, holder.password);
     await phone.connect();
-    const intruder = stack.device(1, { id: 'unknown-laptop', type: 'computer', name: 'Unknown laptop', os: 'Windows 11' }, { headers: { 'X-Forwarded-For': '8.8.8.8' } });
+    const intruder = suite.stack.device(1, { id: 'unknown-laptop', type: 'computer', name: 'Unknown laptop', os: 'Windows 11' }, { headers: { 'X-Forwarded-For': '8.8.8.8' } });
     await intruder.signIn(holder.email, holder.password);
     await intruder.connect();
     const intruderToken = intruder.tokens!.accessToken;
     const intruderOut = signedOut(intruder);
-    const alert = await smtp.waitFor(holder.email, { subject: /^New sign-in to Signoff: Unknown laptop$/ });
+    const alert = await suite.smtp.waitFor(holder.email, { subject: /^New sign-in to Signoff: Unknown laptop$/ });
     const at = /When: .+ UTC \((\S+)\)/.exec(alert.text)?.[1];
 
     const page = await openLink(linkIn(alert, '/account/not-me'));
@@ -243,13 +214,13 @@ describe('links in mails, in a real browser', () => {
     // The intruder is cut (channel closed, token refused); the phone stays until the reset.
     const { event, code } = await intruderOut;
     expect({ reason: event.reason, via: event.via, code }).toEqual({ reason: 'sign_out_device', via: 'websocket', code: 4001 });
-    expect((await http(stack.gateway(0), 'GET', '/v1/auth/whoami', { token: intruderToken })).status).toBe(401);
+    expect((await http(suite.stack.gateway(0), 'GET', '/v1/auth/whoami', { token: intruderToken })).status).toBe(401);
     await expect(phone.whoami()).resolves.toHaveProperty('deviceId', 'phone');
     await expectNoReferer(page);
 
     // On to the reset the page announced: its mail's link, in the same tab.
     const phoneOut = signedOut(phone);
-    await page.page.goto(`${page.origin}${linkIn(await smtp.waitFor(holder.email, { subject: RESET_MAIL }), '/account/reset')}`);
+    await page.page.goto(`${page.origin}${linkIn(await suite.smtp.waitFor(holder.email, { subject: RESET_MAIL }), '/account/reset')}`);
     const reset = page.page.getByTestId('reset-view');
     const newPassword = 'only I know this one 7';
     await reset.getByLabel('New password', { exact: true }).fill(newPassword);
@@ -292,12 +263,12 @@ describe('links in mails, in a real browser', () => {
   });
 
   it('"this wasn\'t me" works on a phone-sized screen by keyboard alone, every control labelled', async () => {
-    const holder = await stack.signUp();
-    const intruder = stack.device(1, { id: 'tablet-x', type: 'tablet', name: 'Tablet' });
+    const holder = await suite.stack.signUp();
+    const intruder = suite.stack.device(1, { id: 'tablet-x', type: 'tablet', name: 'Tablet' });
     await intruder.signIn(holder.email, holder.password);
     await intruder.connect();
     const intruderOut = signedOut(intruder);
-    const alert = await smtp.waitFor(holder.email, { subject: /^New sign-in to Signoff: Tablet$/ });
+    const alert = await suite.smtp.waitFor(holder.email, { subject: /^New sign-in to Signoff: Tablet$/ });
 
     const page = await openLink(linkIn(alert, '/account/not-me'), { viewport: PHONE });
     const keyboard = page.page.keyboard;
@@ -324,12 +295,12 @@ describe('links in mails, in a real browser', () => {
     await expectUsableOnPhone(page);
     await page.screenshot('mail-09-phone-not-me-done');
     // The one from "this wasn't me" and the one asked for here.
-    await expectEventually(() => expect(smtp.to(holder.email, RESET_MAIL)).toHaveLength(2));
+    await expectEventually(() => expect(suite.smtp.to(holder.email, RESET_MAIL)).toHaveLength(2));
   });
 
   it('a link that does not work says so, changes nothing, and offers a new reset link that arrives', async () => {
-    const holder = await stack.signUp();
-    const tv = stack.device(1, { id: 'tv', type: 'tv', name: 'TV' });
+    const holder = await suite.stack.signUp();
+    const tv = suite.stack.device(1, { id: 'tv', type: 'tv', name: 'TV' });
     await tv.signIn(holder.email, holder.password);
     const from = address();
 
@@ -346,7 +317,7 @@ describe('links in mails, in a real browser', () => {
     await view.getByLabel('Your email address').fill(holder.email);
     await view.getByRole('button', { name: 'Email me a new link' }).click();
     await textOf(view.getByTestId('reset-request-message'), 'If an account uses that address');
-    await smtp.waitFor(holder.email, { subject: RESET_MAIL });
+    await suite.smtp.waitFor(holder.email, { subject: RESET_MAIL });
 
     // A "this wasn't me" link with an unknown token: the same.
     await page.page.goto(`${page.origin}/account/not-me?token=nm_not-a-real-token`);
@@ -372,7 +343,7 @@ describe('links in mails, in a real browser', () => {
     const { holder, tv, link } = await holderWithResetLink();
     const from = address();
     for (let i = 0; i < LINK_TOKEN_LIMIT; i += 1) {
-      const bad = await http(stack.gateway(1), 'POST', '/v1/auth/not-me', { headers: { 'X-Forwarded-For': from }, body: { token: `nm_guess-${i}` } });
+      const bad = await http(suite.stack.gateway(1), 'POST', '/v1/auth/not-me', { headers: { 'X-Forwarded-For': from }, body: { token: `nm_guess-${i}` } });
       expect(bad.status).toBe(400);
     }
 

@@ -132,14 +132,13 @@ describe('auth-service password reset', () => {
     };
     for (let i = 0; i < 10; i++) await Promise.all([timed(account.email), timed(`warm-${i}@example.test`)]);
     let ghost = 0;
-    const summary = await expectIndistinguishable(
+    await expectIndistinguishable(
       'reset request timing',
       150,
       () => timed(account.email),
       () => timed(`nobody-${ghost++}@example.test`),
       bound,
     );
-    expect(summary.knownP50).toBeGreaterThan(0);
     // The bound has teeth: the same requests with 3 ms more on one side are told apart.
     const gapped = await interleavedTimings(
       150,

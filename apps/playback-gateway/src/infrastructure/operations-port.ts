@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ERROR_STATUS, ErrorCode } from '@signoff/contracts';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { register } from 'prom-client';
 
 /** What only operators reach when `OPS_HTTP_PORT` is set: the API description and the metrics. */
@@ -34,11 +34,11 @@ export async function startOperationsListener(document: OpenAPIObject, port: num
   return ops;
 }
 
-/** On the public port: the operations paths answer 404 as any unknown route does. */
+/** On the public port: the operations paths (and what is under them) answer 404 as any unknown route does. */
 export function hideOperationsPaths(app: NestExpressApplication): void {
   const code: ErrorCode = 'ROUTE_NOT_FOUND';
-  app.use((request: Request, response: Response, next: NextFunction) => {
-    if (!OPERATIONS_PATHS.some((path) => request.path === path || request.path.startsWith(`${path}/`))) return next();
-    response.status(ERROR_STATUS[code]).json({ error: { code, message: `no route ${request.method} ${request.path}` } });
+  // Mounted at those paths only: other requests never run this.
+  app.use([...OPERATIONS_PATHS], (request: Request, response: Response) => {
+    response.status(ERROR_STATUS[code]).json({ error: { code, message: `no route ${request.method} ${request.originalUrl.split('?')[0]}` } });
   });
 }
